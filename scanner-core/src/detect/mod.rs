@@ -1,0 +1,140 @@
+//! Detectors and their registry.
+//!
+//! A detector sees every entry of the package ([`Detector::check_entry`]: names, kinds,
+//! flags) and the decoded text of every text entry ([`Detector::check_text`]), and pushes
+//! [`NewFinding`]s. It never sees bytes it would have to parse for structure itself: the walker
+//! has already opened nested archives and decoded text. [`registry`] lists them all; a new
+//! detector joins by adding one line there.
+
+mod hygiene;
+
+use crate::report::Severity;
+use crate::rules::Rule;
+use crate::text::Encoding;
+
+pub use hygiene::ArchiveHygiene;
+
+/// What kind of entry the walker met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryType {
+    /// A regular file.
+    File,
+    /// A directory record.
+    Dir,
+    /// A symbolic (or hard) link.
+    Link,
+}
+
+/// An entry as every detector sees it, before any content is read.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryInfo<'a> {
+    /// Full `!/`-joined path.
+    pub path: &'a str,
+    /// The name as stored in its own container (the last `!/` segment), decoded.
+    pub name: &'a str,
+    /// What the entry is.
+    pub kind: EntryType,
+    /// Where a link points, when the container says.
+    pub link_target: Option<&'a str>,
+    /// The content is encrypted and was not read.
+    pub encrypted: bool,
+    /// The stored name was not valid UTF-8 and was decoded with a legacy code page.
+    pub name_not_utf8: bool,
+    /// Declared uncompressed size.
+    pub size: u64,
+    /// 0 for entries of the package itself, 1 inside a nested archive, ...
+    pub depth: u32,
+}
+
+/// A decoded text entry.
+#[derive(Debug, Clone, Copy)]
+pub struct TextEntry<'a> {
+    /// The decoded text (possibly only the first `limits.max_entry_bytes`).
+    pub text: &'a str,
+    /// How it was decoded.
+    pub encoding: Encoding,
+}
+
+/// A finding as a detector reports it; the scan adds the id and applies the profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFinding {
+    /// The rule that fired.
+    pub rule: &'static Rule,
+    /// Severity, when it differs from the rule's default.
+    pub severity: Option<Severity>,
+    /// Entry path (`!/`-joined).
+    pub path: String,
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// One line a person reads.
+    pub title: String,
+    /// Short excerpt; never a secret in clear.
+    pub evidence: String,
+    /// What makes this finding itself, beyond rule and path: the matched text, a name.
+    /// Feeds the stable id, so it must not depend on line numbers.
+    pub key: String,
+}
+
+impl NewFinding {
+    /// A finding with the rule's own severity and no line.
+    pub fn new(rule: &'static Rule, path: &str, title: String) -> Self {
+        NewFinding {
+            rule,
+            severity: None,
+            path: path.to_string(),
+            line: None,
+            title,
+            evidence: String::new(),
+            key: String::new(),
+        }
+    }
+
+    /// Set the evidence excerpt.
+    pub fn evidence(mut self, evidence: impl Into<String>) -> Self {
+        self.evidence = evidence.into();
+        self
+    }
+
+    /// Set the identity key (see [`NewFinding::key`]).
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = key.into();
+        self
+    }
+
+    /// Override the rule's severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// Tie the finding to a line.
+    pub fn line(mut self, line: u32) -> Self {
+        self.line = Some(line);
+        self
+    }
+}
+
+/// A check over the entries of a package.
+pub trait Detector {
+    /// Short name, for diagnostics.
+    fn name(&self) -> &'static str;
+    /// Every rule this detector can emit.
+    fn rules(&self) -> &'static [Rule];
+    /// Called once per entry (files, directories and links), in walk order.
+    fn check_entry(&mut self, _entry: &EntryInfo<'_>, _out: &mut Vec<NewFinding>) {}
+    /// Called once per text entry, after [`Detector::check_entry`].
+    fn check_text(
+        &mut self,
+        _entry: &EntryInfo<'_>,
+        _text: &TextEntry<'_>,
+        _out: &mut Vec<NewFinding>,
+    ) {
+    }
+    /// Called once after the walk, for findings that need the whole package.
+    fn finish(&mut self, _out: &mut Vec<NewFinding>) {}
+}
+
+/// Every detector, fresh for one scan.
+pub fn registry() -> Vec<Box<dyn Detector>> {
+    vec![Box::new(ArchiveHygiene)]
+}

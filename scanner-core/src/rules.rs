@@ -1,0 +1,150 @@
+//! The rule registry: every rule id a finding can carry, with the text a person needs to act on it.
+//!
+//! Each rule says what it finds, why that hurts an upgrade, and what to do. Exporters (SARIF's
+//! `tool.driver.rules`, the rules page) are generated from [`ALL`]; a test checks that every rule
+//! a detector emits is listed here.
+
+use crate::report::{Category, Severity};
+
+/// Description of one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable id, `category.name`.
+    pub id: &'static str,
+    /// What the rule is about.
+    pub category: Category,
+    /// Severity of its findings unless the finding says otherwise.
+    pub severity: Severity,
+    /// Short name.
+    pub name: &'static str,
+    /// What it finds.
+    pub what: &'static str,
+    /// Why that hurts an upgrade.
+    pub why: &'static str,
+    /// What to do about it.
+    pub fix: &'static str,
+}
+
+macro_rules! rules {
+    ($( $(#[$m:meta])* $konst:ident = $id:literal, $cat:ident, $sev:ident, $name:literal,
+        what: $what:literal, why: $why:literal, fix: $fix:literal; )*) => {
+        $( $(#[$m])* pub const $konst: Rule = Rule {
+            id: $id, category: Category::$cat, severity: Severity::$sev, name: $name,
+            what: $what, why: $why, fix: $fix,
+        }; )*
+        /// Every rule, in registry order.
+        pub const ALL: &[Rule] = &[$($konst),*];
+    };
+}
+
+rules! {
+    /// `../` in an entry name.
+    PATH_TRAVERSAL = "archive.path-traversal", Archive, High, "Entry name climbs out of the folder",
+        what: "An entry name contains a `..` component that leaves the extraction folder.",
+        why: "An installer that extracts the package writes that file outside its target folder (zip-slip), over files the upgrade does not own.",
+        fix: "Ask the vendor for a package without such names; extract with a tool that refuses them.";
+    /// `/etc/x` as an entry name.
+    ABSOLUTE_PATH = "archive.absolute-path", Archive, High, "Entry name is an absolute path",
+        what: "An entry name starts with `/` or `\\`.",
+        why: "Some extractors honour the absolute path and write the file anywhere on the host.",
+        fix: "Ask the vendor for relative names; never extract this package as root with a permissive tool.";
+    /// `C:\x` as an entry name.
+    DRIVE_LETTER = "archive.drive-letter", Archive, High, "Entry name carries a drive letter",
+        what: "An entry name starts with a Windows drive letter such as `C:`.",
+        why: "On Windows an extractor may write the file to that drive, outside the target folder.",
+        fix: "Ask the vendor for relative names.";
+    /// Symbolic link entries.
+    SYMLINK = "archive.symlink", Archive, Medium, "Symbolic link entry",
+        what: "The package contains a symbolic link.",
+        why: "A link extracted first and written through later lets a package place files anywhere; links also change which file an installer really reads.",
+        fix: "Check where the link points; a link that leaves the package or points at an absolute path must be explained by the vendor.";
+    /// Encrypted entries.
+    ENCRYPTED_ENTRY = "archive.encrypted-entry", Archive, Medium, "Encrypted entry not inspected",
+        what: "An entry is encrypted; its content was listed but not read.",
+        why: "Nothing inside it was checked: scheduled tasks, endpoints or credentials in it are invisible to this review.",
+        fix: "Get the password from the vendor and review the entry by hand, or ask for an unencrypted package.";
+    /// Names that are not UTF-8.
+    NON_UTF8_NAME = "archive.non-utf8-name", Archive, Low, "Entry name is not valid UTF-8",
+        what: "An entry name is not valid UTF-8 and was decoded with a legacy code page.",
+        why: "Different tools decode such names differently, so the file on disk may not be the file reviewed.",
+        fix: "Compare the extracted name with the one shown here before trusting the entry.";
+    /// Bidirectional control characters in names.
+    BIDI_CONTROL = "archive.bidi-control", Archive, High, "Entry name hides its real order",
+        what: "An entry name contains a bidirectional control character (such as U+202E, right-to-left override).",
+        why: "The name displays differently from what it is: `report\u{202e}fdp.exe` shows as `reportexe.pdf`. This is how malware disguises executables.",
+        fix: "Treat the entry as hostile; ask the vendor why it is there.";
+    /// Other control characters in names.
+    CONTROL_CHARACTER = "archive.control-character", Archive, Medium, "Entry name contains control characters",
+        what: "An entry name contains control characters (newline, escape, NUL...).",
+        why: "Such names break scripts and logs that handle the extracted files, and can hide the real name in a terminal.",
+        fix: "Ask the vendor for plain names.";
+    /// The same name twice.
+    DUPLICATE_NAME = "archive.duplicate-name", Archive, High, "Two entries share one name",
+        what: "Several central-directory records carry the same name.",
+        why: "Different extractors keep different copies, so the file installed may not be the one reviewed.",
+        fix: "Reject the package or extract it with the same tool the installer uses and review that result.";
+    /// Overlapping entries.
+    OVERLAPPING_ENTRIES = "archive.overlapping-entries", Archive, High, "Entries share the same bytes",
+        what: "Several central-directory records point into the same compressed data.",
+        why: "This is the construction of non-recursive zip bombs: a small file that inflates to gigabytes. The shared data was inflated once.",
+        fix: "Do not extract this package with an unbounded tool; ask the vendor for a clean build.";
+    /// Entry count limit.
+    LIMIT_ENTRIES = "archive.limit.entries", Archive, High, "Entry limit reached",
+        what: "The package has more entries than the scan limit; the rest were not scanned.",
+        why: "Findings in the entries that were not scanned are missing from this review.",
+        fix: "Raise `limits.max_entries` in the profile if the count is expected, and scan again.";
+    /// Total bytes limit.
+    LIMIT_TOTAL_BYTES = "archive.limit.total-bytes", Archive, High, "Total size limit reached",
+        what: "The scan read as many uncompressed bytes as its limit allows; the rest was not scanned.",
+        why: "Findings in the part that was not read are missing from this review.",
+        fix: "Raise `limits.max_total_bytes` in the profile if the size is expected.";
+    /// Bytes-per-entry limit.
+    LIMIT_ENTRY_BYTES = "archive.limit.entry-bytes", Archive, Low, "Entry only partly scanned",
+        what: "A text entry is larger than the bytes scanned per entry; only its beginning was scanned.",
+        why: "Anything after the scanned part is not in this review.",
+        fix: "Raise `limits.max_entry_bytes` in the profile or review the rest of the entry by hand.";
+    /// Compression ratio limit.
+    LIMIT_RATIO = "archive.limit.ratio", Archive, High, "Entry inflates suspiciously far",
+        what: "An entry expands beyond the allowed compression ratio; reading stopped there.",
+        why: "Ratios like this are the mark of a decompression bomb that fills disks during extraction.",
+        fix: "Check the entry's declared size; ask the vendor why it compresses so far. Raise `limits.max_ratio` only for known data.";
+    /// Nesting depth limit.
+    LIMIT_DEPTH = "archive.limit.depth", Archive, Medium, "Archive nested too deep",
+        what: "A nested archive lies deeper than the nesting limit and was not opened.",
+        why: "Nothing inside it was scanned; archives nested this deep are also a bomb construction.",
+        fix: "Raise `limits.max_depth` in the profile if the nesting is expected.";
+    /// Nested archive too large to open.
+    LIMIT_NESTED_SIZE = "archive.limit.nested-size", Archive, Medium, "Nested archive too large to open",
+        what: "A nested ZIP is larger than the bytes the scanner may hold in memory to open it.",
+        why: "Nothing inside it was scanned.",
+        fix: "Raise `limits.max_nested_bytes` in the profile, or extract the nested archive and scan it on its own.";
+    /// Nested archive in a format the scanner cannot open.
+    UNSUPPORTED_NESTED = "archive.unsupported-nested", Archive, Info, "Nested archive format not opened",
+        what: "An entry is an archive in a format the scanner does not open (7z, RAR, xz, bzip2 streams...).",
+        why: "Nothing inside it was scanned.",
+        fix: "Extract it and scan its content separately.";
+}
+
+/// Look a rule up by id.
+pub fn get(id: &str) -> Option<&'static Rule> {
+    ALL.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_prefixed_by_category() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ALL {
+            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            assert!(
+                r.id.starts_with(&format!("{}.", r.category.as_str())),
+                "{} must start with its category",
+                r.id
+            );
+            assert!(!r.what.is_empty() && !r.why.is_empty() && !r.fix.is_empty());
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! One scan: hash the package, walk it, run every detector, and build the report.
+//!
+//! Findings stream to a [`ScanSink`] as they are found (the page shows them while the scan
+//! runs) and are also collected into the returned [`Report`].
+//!
+//! ## Finding ids
+//! A finding's id is the first 16 hex digits of SHA-256 over its rule, its entry path, its
+//! identity key (what was matched: a name, a host, a hash of a secret; never a line number) and
+//! its occurrence number among findings with the same three. The same package scanned twice
+//! gives the same ids, and a finding keeps its id when lines move around it, so a profile's
+//! `ignore` list survives a new package version. A second, new secret on an ignored line gets
+//! a different key, hence a different id, and is not hidden.
+
+use crate::archive::{self, ContainerInfo, ScanError, WalkProgress, WalkSink};
+use crate::detect::{self, Detector, EntryInfo, NewFinding, TextEntry};
+use crate::profile::{Limits, Profile};
+use crate::report::{
+    finding_order, Diagnostic, FileEntry, FileKind, Finding, PackageInfo, Report, ToolInfo,
+    SCHEMA_ID,
+};
+use crate::text::Encoding;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
+
+/// What the scan is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Computing the package's SHA-256.
+    Hashing,
+    /// Walking entries and running detectors.
+    Scanning,
+}
+
+/// Where a scan is, for progress bars.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// What the scan is doing.
+    pub phase: Phase,
+    /// Bytes of the package behind this phase.
+    pub bytes_done: u64,
+    /// Size of the package.
+    pub bytes_total: u64,
+    /// File entries visited, nested ones included.
+    pub entries_done: u64,
+    /// The entry last visited (empty while hashing).
+    pub current: &'a str,
+}
+
+/// Receives a scan's results as they are produced. Every method has a default that ignores it.
+pub trait ScanSink {
+    /// Progress; return `Break` to stop the scan (the report is then marked incomplete).
+    fn progress(&mut self, _progress: &Progress<'_>) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+    /// A finding, with its final id (ignored ids never arrive).
+    fn finding(&mut self, _finding: &Finding) {}
+    /// A file entry for the file tree.
+    fn file(&mut self, _file: &FileEntry) {}
+    /// Something could not be read.
+    fn diagnostic(&mut self, _diagnostic: &Diagnostic) {}
+}
+
+/// A sink that keeps nothing: for callers that only want the returned report.
+#[derive(Debug, Default)]
+pub struct NoSink;
+impl ScanSink for NoSink {}
+
+/// What a scan needs besides the bytes.
+#[derive(Debug, Clone)]
+pub struct ScanInput<'a> {
+    /// The package's file name, as the user knows it.
+    pub name: &'a str,
+    /// The reviewer's profile.
+    pub profile: &'a Profile,
+    /// The reference instant ("now"), chosen by the caller: the core reads no clock.
+    pub now: DateTime<Utc>,
+}
+
+/// Bytes read at a time while hashing.
+const HASH_CHUNK: usize = 1 << 20;
+
+/// Scan a package. Returns the report, or an error when the package cannot be opened at all.
+/// A scan stopped through [`ScanSink::progress`] returns what it found, with `complete: false`.
+pub fn scan<R: Read + Seek, S: ScanSink>(
+    mut reader: R,
+    input: &ScanInput<'_>,
+    sink: &mut S,
+) -> Result<Report, ScanError> {
+    let size = reader.seek(SeekFrom::End(0))?;
+    reader.seek(SeekFrom::Start(0))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; HASH_CHUNK];
+    let mut done = 0u64;
+    let mut cancelled = false;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        done += n as u64;
+        let p = Progress {
+            phase: Phase::Hashing,
+            bytes_done: done,
+            bytes_total: size,
+            entries_done: 0,
+            current: "",
+        };
+        if sink.progress(&p).is_break() {
+            cancelled = true;
+            break;
+        }
+    }
+    drop(buf);
+    let sha256 = hex(&hasher.finalize());
+    reader.seek(SeekFrom::Start(0))?;
+
+    let mut collector = Collector {
+        detectors: detect::registry(),
+        pending: Vec::new(),
+        ids: HashMap::new(),
+        ignore: input.profile.ignore.iter().cloned().collect(),
+        findings: Vec::new(),
+        files: Vec::new(),
+        diagnostics: Vec::new(),
+        size,
+        sink,
+    };
+    let (info, complete) = if cancelled {
+        (ContainerInfo::default(), false)
+    } else {
+        archive::walk(
+            reader,
+            input.name,
+            &input.profile.limits,
+            None,
+            &mut collector,
+        )?
+    };
+    if complete {
+        let mut out = Vec::new();
+        for d in &mut collector.detectors {
+            d.finish(&mut out);
+        }
+        collector.pending = out;
+        collector.flush();
+    } else {
+        collector.diagnostic(
+            "",
+            "the scan was stopped before the end; what is listed was found before it stopped"
+                .into(),
+        );
+    }
+    let mut findings = collector.findings;
+    findings.sort_by(finding_order);
+    Ok(Report {
+        schema: SCHEMA_ID.to_string(),
+        tool: ToolInfo::default(),
+        package: PackageInfo {
+            name: input.name.to_string(),
+            sha256,
+            size,
+            entries: info.entries,
+            uncompressed_bytes: info.uncompressed_bytes,
+            format: info.format.to_string(),
+        },
+        reference_time: input.now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        findings,
+        checklist: Vec::new(),
+        diagnostics: collector.diagnostics,
+        files: collector.files,
+        complete,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The stable id of a finding (see the module docs).
+pub fn finding_id(rule: &str, path: &str, key: &str, occurrence: u32) -> String {
+    let mut h = Sha256::new();
+    for part in [rule, path, key] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.update(occurrence.to_le_bytes());
+    hex(&h.finalize()[..8])
+}
+
+/// Turns walker events into detector calls and findings with ids.
+struct Collector<'s, S: ScanSink> {
+    detectors: Vec<Box<dyn Detector>>,
+    pending: Vec<NewFinding>,
+    ids: HashMap<(String, String, String), u32>,
+    ignore: HashSet<String>,
+    findings: Vec<Finding>,
+    files: Vec<FileEntry>,
+    diagnostics: Vec<Diagnostic>,
+    size: u64,
+    sink: &'s mut S,
+}
+
+impl<S: ScanSink> Collector<'_, S> {
+    fn flush(&mut self) {
+        for nf in std::mem::take(&mut self.pending) {
+            let key = if nf.key.is_empty() {
+                nf.title.clone()
+            } else {
+                nf.key
+            };
+            let slot = (nf.rule.id.to_string(), nf.path.clone(), key);
+            let n = self.ids.entry(slot.clone()).or_insert(0);
+            let id = finding_id(&slot.0, &slot.1, &slot.2, *n);
+            *n += 1;
+            if self.ignore.contains(&id) {
+                continue;
+            }
+            let f = Finding {
+                id,
+                category: nf.rule.category,
+                rule: nf.rule.id.to_string(),
+                severity: nf.severity.unwrap_or(nf.rule.severity),
+                title: nf.title,
+                path: nf.path,
+                line: nf.line,
+                evidence: nf.evidence,
+                related: Vec::new(),
+            };
+            self.sink.finding(&f);
+            self.findings.push(f);
+        }
+    }
+}
+
+impl<S: ScanSink> WalkSink for Collector<'_, S> {
+    fn entry(&mut self, entry: &EntryInfo<'_>) {
+        for d in &mut self.detectors {
+            d.check_entry(entry, &mut self.pending);
+        }
+        self.flush();
+    }
+
+    fn text(&mut self, entry: &EntryInfo<'_>, text: &str, encoding: Encoding) {
+        let t = TextEntry { text, encoding };
+        for d in &mut self.detectors {
+            d.check_text(entry, &t, &mut self.pending);
+        }
+        self.flush();
+    }
+
+    fn file(&mut self, file: FileEntry) {
+        self.sink.file(&file);
+        self.files.push(file);
+    }
+
+    fn finding(&mut self, finding: NewFinding) {
+        self.pending.push(finding);
+        self.flush();
+    }
+
+    fn diagnostic(&mut self, path: &str, message: String) {
+        let d = Diagnostic {
+            path: path.to_string(),
+            message,
+        };
+        self.sink.diagnostic(&d);
+        self.diagnostics.push(d);
+    }
+
+    fn progress(&mut self, p: WalkProgress<'_>) -> ControlFlow<()> {
+        self.sink.progress(&Progress {
+            phase: Phase::Scanning,
+            bytes_done: p.bytes_done.min(self.size),
+            bytes_total: self.size,
+            entries_done: p.entries_done,
+            current: p.current,
+        })
+    }
+}
+
+/// One entry's content, for a source view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryContent {
+    /// How the scanner treats the entry; `None` when no entry has that path.
+    pub kind: Option<FileKind>,
+    /// The decoded text, for text entries.
+    pub text: Option<String>,
+    /// How the text was decoded.
+    pub encoding: Option<Encoding>,
+    /// Only the first `limits.max_entry_bytes` are in `text`.
+    pub truncated: bool,
+}
+
+/// Read one entry (a `!/`-joined path) as text, opening only the archives on the way to it.
+pub fn read_entry<R: Read + Seek>(
+    reader: R,
+    package_name: &str,
+    path: &str,
+    limits: &Limits,
+) -> Result<EntryContent, ScanError> {
+    struct Capture<'p> {
+        path: &'p str,
+        content: EntryContent,
+    }
+    impl WalkSink for Capture<'_> {
+        fn entry(&mut self, _: &EntryInfo<'_>) {}
+        fn text(&mut self, entry: &EntryInfo<'_>, text: &str, encoding: Encoding) {
+            if entry.path == self.path {
+                self.content.text = Some(text.to_string());
+                self.content.encoding = Some(encoding);
+            }
+        }
+        fn file(&mut self, file: FileEntry) {
+            if file.path == self.path {
+                self.content.kind = Some(file.kind);
+            }
+        }
+        fn finding(&mut self, f: NewFinding) {
+            if f.path == self.path && f.rule.id == crate::rules::LIMIT_ENTRY_BYTES.id {
+                self.content.truncated = true;
+            }
+        }
+        fn diagnostic(&mut self, _: &str, _: String) {}
+        fn progress(&mut self, _: WalkProgress<'_>) -> ControlFlow<()> {
+            if self.content.kind.is_some() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+    }
+    let mut capture = Capture {
+        path,
+        content: EntryContent {
+            kind: None,
+            text: None,
+            encoding: None,
+            truncated: false,
+        },
+    };
+    archive::walk(reader, package_name, limits, Some(path), &mut capture)?;
+    Ok(capture.content)
+}
