@@ -1,1 +1,5 @@
-fn main() {}
+//! Entry point of the scan worker (built by Trunk as `data-type="worker"`).
+
+fn main() {
+    app::worker::start();
+}

@@ -1,0 +1,272 @@
+//! The root component: owns the state and the scan worker, and lays the page out.
+
+use crate::client::ScanClient;
+use crate::components::drop_zone::DropZone;
+use crate::components::file_tree::FileTree;
+use crate::components::findings::Findings;
+use crate::components::header::Header;
+use crate::components::progress::ProgressBar;
+use crate::components::source_view::SourceView;
+use crate::components::summary::Summary;
+use crate::format;
+use crate::protocol::{Request, Response};
+use crate::state::{Action, Filter, Phase, State, Tab};
+use scanner_core::text::visible;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::{Blob, File};
+use yew::prelude::*;
+
+/// The built-in sample package (see `app/build.rs`).
+static SAMPLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sample.zip"));
+/// Its file name.
+pub const SAMPLE_NAME: &str = "acme-suite-3.0-upgrade-sample.zip";
+
+/// What the page keeps outside the rendered state.
+struct Session {
+    client: Option<ScanClient>,
+    /// The package being shown, for source views.
+    file: Option<(Blob, String)>,
+    started_ms: f64,
+}
+
+fn sample_blob() -> Option<Blob> {
+    let bytes = js_sys::Uint8Array::from(SAMPLE);
+    let parts = js_sys::Array::of1(&bytes);
+    Blob::new_with_u8_array_sequence(&parts).ok()
+}
+
+/// The page.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(State::default);
+    let session = use_mut_ref(|| Session {
+        client: None,
+        file: None,
+        started_ms: 0.0,
+    });
+
+    let client = {
+        let dispatcher = state.dispatcher();
+        let session = session.clone();
+        move || -> ScanClient {
+            let mut s = session.borrow_mut();
+            if let Some(c) = &s.client {
+                return c.clone();
+            }
+            let for_done = session.clone();
+            let dispatcher = dispatcher.clone();
+            let c = ScanClient::new(Callback::from(move |r: Response| {
+                if matches!(r, Response::Done { .. } | Response::Failed { .. }) {
+                    finish(&for_done, &dispatcher);
+                }
+                dispatcher.dispatch(Action::Worker(r));
+            }));
+            s.client = Some(c.clone());
+            c
+        }
+    };
+
+    let start_scan = {
+        let dispatcher = state.dispatcher();
+        let session = session.clone();
+        let client = client.clone();
+        Rc::new(move |blob: Blob, name: String| {
+            let c = client();
+            c.terminate();
+            {
+                let mut s = session.borrow_mut();
+                s.file = Some((blob.clone(), name.clone()));
+                s.started_ms = js_sys::Date::now();
+            }
+            dispatcher.dispatch(Action::Start {
+                name: name.clone(),
+                size: blob.size() as u64,
+            });
+            let now = String::from(js_sys::Date::new_0().to_iso_string());
+            c.send(
+                Request::Scan {
+                    name,
+                    profile: String::new(),
+                    now,
+                },
+                blob,
+            );
+        })
+    };
+
+    let on_file = {
+        let start_scan = start_scan.clone();
+        Callback::from(move |file: File| {
+            let name = file.name();
+            start_scan(file.into(), name);
+        })
+    };
+    let on_sample = {
+        let start_scan = start_scan.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| match sample_blob() {
+            Some(b) => start_scan(b, SAMPLE_NAME.to_string()),
+            None => dispatcher.dispatch(Action::Fail(
+                "The sample package could not be created in this browser.".into(),
+            )),
+        })
+    };
+    let on_cancel = {
+        let dispatcher = state.dispatcher();
+        let session = session.clone();
+        Callback::from(move |_| {
+            if let Some(c) = &session.borrow().client {
+                c.terminate();
+            }
+            dispatcher.dispatch(Action::Cancel);
+        })
+    };
+    let on_drag = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |d| dispatcher.dispatch(Action::Dragging(d)))
+    };
+    let on_filter = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |f: Filter| dispatcher.dispatch(Action::Filter(f)))
+    };
+    let on_open = {
+        let dispatcher = state.dispatcher();
+        let session = session.clone();
+        let client = client.clone();
+        Callback::from(move |(path, line): (String, Option<u32>)| {
+            let file = session.borrow().file.clone();
+            let Some((blob, name)) = file else { return };
+            dispatcher.dispatch(Action::OpenSource {
+                path: path.clone(),
+                line,
+            });
+            client().send(
+                Request::ReadEntry {
+                    name,
+                    path,
+                    profile: String::new(),
+                },
+                blob,
+            );
+        })
+    };
+    let on_close = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::CloseSource))
+    };
+    // Dropping a file anywhere on the page works too, not only on the zone.
+    let on_page_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_page_drop = {
+        let on_file = on_file.clone();
+        let on_drag = on_drag.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            on_drag.emit(false);
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|dt| dt.files())
+                .and_then(|l| l.get(0))
+            {
+                on_file.emit(file);
+            }
+        })
+    };
+
+    let s = &*state;
+    let state_rc: Rc<State> = Rc::new(s.clone());
+    let tab_button = |tab: Tab, label: String| {
+        let dispatcher = state.dispatcher();
+        let selected = s.tab == tab;
+        let onclick = Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Tab(tab)));
+        html! {
+            <button type="button" role="tab" aria-selected={selected.to_string()}
+                class={classes!("tab", selected.then_some("active"))}
+                data-testid={format!("tab-{}", tab_id(tab))} {onclick}>{label}</button>
+        }
+    };
+    html! {
+        <div class="page" ondragover={on_page_drag_over} ondrop={on_page_drop}>
+            <Header state={state_rc.clone()} />
+            <main>
+                if s.phase == Phase::Idle {
+                    <section class="intro">
+                        <h1>{"What in this upgrade package can hurt the upgrade?"}</h1>
+                        <p>{"Preflight opens the package in this page and lists what a reviewer must see before the maintenance window. The package never leaves your machine: this page makes no network request."}</p>
+                    </section>
+                }
+                <DropZone on_file={on_file} on_sample={on_sample} on_drag={on_drag}
+                    dragging={s.dragging} compact={s.phase != Phase::Idle} />
+                if let Phase::Failed(message) = &s.phase {
+                    <div class="error" role="alert" data-testid="error-message">
+                        <strong>{"This package could not be scanned. "}</strong>
+                        {visible(message).into_owned()}
+                        if !s.files.is_empty() || !s.findings.is_empty() {
+                            <p>{"What was found before the failure is listed below."}</p>
+                        }
+                    </div>
+                }
+                if s.phase == Phase::Scanning {
+                    <ProgressBar progress={s.progress.clone()} on_cancel={on_cancel} />
+                }
+                if s.phase == Phase::Cancelled {
+                    <div class="notice" role="status" data-testid="cancelled-message">
+                        {format!("Scan cancelled after {}. What was found so far is listed below; drop the package again to scan it fully.",
+                            format::plural(s.files.len() as u64, "file", "files"))}
+                    </div>
+                }
+                if s.has_results() || !s.findings.is_empty() {
+                    <Summary state={state_rc.clone()} on_filter={on_filter.clone()} />
+                    <nav class="tabs" role="tablist">
+                        {tab_button(Tab::Findings, format!("Findings {}", format::count(s.all_findings().len() as u64)))}
+                        {tab_button(Tab::Files, format!("Files {}", format::count(s.files.len() as u64)))}
+                        {tab_button(Tab::Diagnostics, format!("Not read {}", format::count(s.diagnostics.len() as u64)))}
+                    </nav>
+                    <div role="tabpanel">
+                        {match s.tab {
+                            Tab::Findings => html! { <Findings state={state_rc.clone()} on_filter={on_filter} on_open={on_open.clone()} /> },
+                            Tab::Files => html! { <FileTree state={state_rc.clone()} on_open={on_open.clone()} /> },
+                            Tab::Diagnostics => diagnostics(s),
+                        }}
+                    </div>
+                }
+            </main>
+            if let Some(src) = &s.source {
+                <SourceView source={src.clone()} on_close={on_close} />
+            }
+        </div>
+    }
+}
+
+fn tab_id(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Findings => "findings",
+        Tab::Files => "files",
+        Tab::Diagnostics => "diagnostics",
+    }
+}
+
+fn diagnostics(s: &State) -> Html {
+    if s.diagnostics.is_empty() {
+        return html! { <p class="empty" data-testid="diagnostics-empty">{"Every entry could be read."}</p> };
+    }
+    let rows = s.diagnostics.iter().map(|d| {
+        let path = if d.path.is_empty() { "(package)".to_string() } else { visible(&d.path).into_owned() };
+        html! { <tr data-testid="diagnostic-row"><td><code>{path}</code></td><td>{visible(&d.message).into_owned()}</td></tr> }
+    });
+    html! {
+        <table class="grid" data-testid="diagnostics">
+            <thead><tr><th>{"Entry"}</th><th>{"What could not be read"}</th></tr></thead>
+            <tbody>{for rows}</tbody>
+        </table>
+    }
+}
+
+/// A scan ended: record its duration and free the worker's memory.
+fn finish(session: &Rc<RefCell<Session>>, dispatcher: &UseReducerDispatcher<State>) {
+    let s = session.borrow();
+    dispatcher.dispatch(Action::Elapsed(js_sys::Date::now() - s.started_ms));
+    if let Some(c) = &s.client {
+        c.terminate();
+    }
+}

@@ -1,0 +1,93 @@
+//! The drop zone: a label around a file input, so click, keyboard and drop all work.
+
+use web_sys::{DragEvent, File, HtmlInputElement};
+use yew::prelude::*;
+
+/// Props of [`DropZone`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// A file was chosen or dropped.
+    pub on_file: Callback<File>,
+    /// Scan the built-in sample.
+    pub on_sample: Callback<()>,
+    /// Drag state changed.
+    pub on_drag: Callback<bool>,
+    /// A file is over the zone.
+    pub dragging: bool,
+    /// Small form, above results.
+    pub compact: bool,
+}
+
+/// The drop zone.
+#[component]
+pub fn DropZone(props: &Props) -> Html {
+    let on_change = {
+        let on_file = props.on_file.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|l| l.get(0)) {
+                on_file.emit(file);
+            }
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+        })
+    };
+    let on_drag_over = {
+        let on_drag = props.on_drag.clone();
+        let dragging = props.dragging;
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !dragging {
+                on_drag.emit(true);
+            }
+        })
+    };
+    let on_drag_leave = {
+        let on_drag = props.on_drag.clone();
+        Callback::from(move |_: DragEvent| on_drag.emit(false))
+    };
+    let on_drop = {
+        let on_file = props.on_file.clone();
+        let on_drag = props.on_drag.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            on_drag.emit(false);
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|dt| dt.files())
+                .and_then(|l| l.get(0))
+            {
+                on_file.emit(file);
+            }
+        })
+    };
+    let on_sample = {
+        let cb = props.on_sample.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let class = classes!(
+        "dropzone",
+        props.dragging.then_some("dragging"),
+        props.compact.then_some("compact")
+    );
+    html! {
+        <div class="dropzone-wrap">
+            <label {class} data-testid="drop-zone"
+                ondragover={on_drag_over} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
+                ondragleave={on_drag_leave} ondrop={on_drop}>
+                <input type="file" class="visually-hidden" data-testid="file-input"
+                    accept=".zip,.jar,.war,.ear,.whl,.nupkg,.tar,.tgz,.gz,application/zip,application/gzip,application/x-tar"
+                    onchange={on_change} />
+                if props.compact {
+                    <span class="dz-title">{"Drop another package, or choose a file"}</span>
+                } else {
+                    <span class="dz-title">{"Drop an upgrade package here, or choose a file"}</span>
+                    <span class="dz-sub">{"ZIP, jar, war, ear, whl, nupkg, tar, tar.gz. It is read in this page: nothing is uploaded."}</span>
+                }
+            </label>
+            <button type="button" class="secondary" data-testid="sample-button" onclick={on_sample}>
+                {"Try the sample package"}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,29 @@
+//! One component per file. Elements a test reads carry `data-testid`.
+
+pub mod drop_zone;
+pub mod file_tree;
+pub mod findings;
+pub mod header;
+pub mod progress;
+pub mod source_view;
+pub mod summary;
+
+use scanner_core::Severity;
+use yew::prelude::*;
+
+/// A severity badge: icon, word and colour, never colour alone.
+pub fn severity_badge(s: Severity) -> Html {
+    let icon = match s {
+        Severity::Critical => "\u{2716}", // heavy multiplication x
+        Severity::High => "\u{25b2}",     // triangle
+        Severity::Medium => "\u{25c6}",   // diamond
+        Severity::Low => "\u{25cf}",      // circle
+        Severity::Info => "\u{2139}",     // info
+    };
+    html! {
+        <span class={classes!("sev", format!("sev-{}", s.as_str()))} data-severity={s.as_str()}>
+            <span class="sev-icon" aria-hidden="true">{icon}</span>
+            {s.as_str()}
+        </span>
+    }
+}

@@ -1,0 +1,401 @@
+//! The page's state: one `Reducible` value and the `Action`s that change it.
+
+use crate::protocol::Response;
+use scanner_core::{Category, Diagnostic, FileEntry, FileKind, Finding, Report, Severity};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// An append-only list kept as shared batches, so appending a batch never copies what came
+/// before (a scan may stream 100,000 file entries).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chunked<T> {
+    batches: Vec<Rc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            batches: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    /// Append a batch.
+    pub fn push_batch(&mut self, batch: Vec<T>) {
+        if !batch.is_empty() {
+            self.len += batch.len();
+            self.batches.push(Rc::new(batch));
+        }
+    }
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// All items in order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.batches.iter().flat_map(|b| b.iter())
+    }
+}
+
+/// Where the page is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Nothing dropped yet.
+    Idle,
+    /// A scan runs.
+    Scanning,
+    /// The scan finished.
+    Done,
+    /// The reviewer cancelled; results so far are kept.
+    Cancelled,
+    /// The package could not be scanned.
+    Failed(String),
+}
+
+/// The views under the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// All findings.
+    Findings,
+    /// The package's files.
+    Files,
+    /// What could not be read.
+    Diagnostics,
+}
+
+/// Scan progress as last reported.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProgressState {
+    /// `hashing` or `scanning`.
+    pub phase: String,
+    /// Bytes behind the current phase.
+    pub bytes_done: u64,
+    /// Package size.
+    pub bytes_total: u64,
+    /// Entries visited.
+    pub entries_done: u64,
+    /// Current entry.
+    pub current: String,
+}
+
+/// The source view's content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceContent {
+    /// Waiting for the worker.
+    Loading,
+    /// Decoded text.
+    Text {
+        /// The text.
+        text: Rc<str>,
+        /// Encoding name.
+        encoding: String,
+        /// Only the beginning is shown.
+        truncated: bool,
+    },
+    /// Nothing to show, and why.
+    Unavailable(String),
+}
+
+/// An open source view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Entry path.
+    pub path: String,
+    /// Line to highlight.
+    pub line: Option<u32>,
+    /// What is shown.
+    pub content: SourceContent,
+}
+
+/// Findings filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    /// Lowest severity shown.
+    pub min_severity: Severity,
+    /// Only this category.
+    pub category: Option<Category>,
+    /// Case-insensitive text in title, path, rule or evidence.
+    pub text: String,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            min_severity: Severity::Info,
+            category: None,
+            text: String::new(),
+        }
+    }
+}
+
+impl Filter {
+    /// Whether a finding passes.
+    pub fn matches(&self, f: &Finding) -> bool {
+        if f.severity < self.min_severity {
+            return false;
+        }
+        if self.category.is_some_and(|c| c != f.category) {
+            return false;
+        }
+        if self.text.is_empty() {
+            return true;
+        }
+        let needle = self.text.to_lowercase();
+        [&f.title, &f.path, &f.rule, &f.evidence]
+            .iter()
+            .any(|s| s.to_lowercase().contains(&needle))
+    }
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// Where the page is.
+    pub phase: Phase,
+    /// Name of the package being shown.
+    pub name: String,
+    /// Size of the package file.
+    pub size: u64,
+    /// Last progress.
+    pub progress: ProgressState,
+    /// Findings in arrival order (the final report replaces them sorted).
+    pub findings: Chunked<Finding>,
+    /// File entries.
+    pub files: Chunked<FileEntry>,
+    /// Diagnostics.
+    pub diagnostics: Chunked<Diagnostic>,
+    /// The final report (files emptied), once done.
+    pub report: Option<Rc<Report>>,
+    /// Selected tab.
+    pub tab: Tab,
+    /// Findings filter.
+    pub filter: Filter,
+    /// The open source view.
+    pub source: Option<Source>,
+    /// A file is dragged over the page.
+    pub dragging: bool,
+    /// Milliseconds the scan took (page clock), once done.
+    pub elapsed_ms: Option<f64>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            phase: Phase::Idle,
+            name: String::new(),
+            size: 0,
+            progress: ProgressState::default(),
+            findings: Chunked::default(),
+            files: Chunked::default(),
+            diagnostics: Chunked::default(),
+            report: None,
+            tab: Tab::Findings,
+            filter: Filter::default(),
+            source: None,
+            dragging: false,
+            elapsed_ms: None,
+        }
+    }
+}
+
+/// Everything that changes the state.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// A scan starts for this file.
+    Start {
+        /// File name.
+        name: String,
+        /// File size.
+        size: u64,
+    },
+    /// A message from the worker.
+    Worker(Response),
+    /// The reviewer cancelled.
+    Cancel,
+    /// The scan took this long.
+    Elapsed(f64),
+    /// Drag state.
+    Dragging(bool),
+    /// Switch tab.
+    Tab(Tab),
+    /// Change the filter.
+    Filter(Filter),
+    /// Open the source view.
+    OpenSource {
+        /// Entry path.
+        path: String,
+        /// Line to highlight.
+        line: Option<u32>,
+    },
+    /// Close the source view.
+    CloseSource,
+    /// A worker crash or a file that cannot be read.
+    Fail(String),
+}
+
+impl State {
+    /// Findings to list: the final sorted ones when done, else those streamed so far.
+    pub fn all_findings(&self) -> Vec<&Finding> {
+        match &self.report {
+            Some(r) => r.findings.iter().collect(),
+            None => {
+                let mut v: Vec<&Finding> = self.findings.iter().collect();
+                v.sort_by(|a, b| scanner_core::report::finding_order(a, b));
+                v
+            }
+        }
+    }
+
+    /// Whether findings have been shown for a package (scanning, done or cancelled).
+    pub fn has_results(&self) -> bool {
+        matches!(self.phase, Phase::Scanning | Phase::Done | Phase::Cancelled)
+    }
+
+    fn apply_worker(&mut self, response: Response) {
+        match response {
+            Response::Ready => {}
+            Response::Progress {
+                phase,
+                bytes_done,
+                bytes_total,
+                entries_done,
+                current,
+            } => {
+                if self.phase == Phase::Scanning {
+                    self.progress = ProgressState {
+                        phase,
+                        bytes_done,
+                        bytes_total,
+                        entries_done,
+                        current,
+                    };
+                }
+            }
+            Response::Batch {
+                findings,
+                files,
+                diagnostics,
+            } => {
+                if self.phase == Phase::Scanning {
+                    self.progress.entries_done = self
+                        .progress
+                        .entries_done
+                        .max(self.files.len() as u64 + files.len() as u64);
+                    self.findings.push_batch(findings);
+                    self.files.push_batch(files);
+                    self.diagnostics.push_batch(diagnostics);
+                }
+            }
+            Response::Done { report } => {
+                if self.phase == Phase::Scanning {
+                    self.phase = Phase::Done;
+                    self.progress.bytes_done = self.progress.bytes_total;
+                    self.diagnostics = Chunked::default();
+                    self.diagnostics.push_batch(report.diagnostics.clone());
+                    self.report = Some(Rc::from(*report));
+                }
+            }
+            Response::Failed { message } => {
+                if self.phase == Phase::Scanning {
+                    self.phase = Phase::Failed(message);
+                }
+            }
+            Response::Crash { message } => {
+                if self.phase == Phase::Scanning {
+                    self.phase = Phase::Failed(format!(
+                        "The scanner stopped on an internal error ({message}). Findings listed so far are kept."
+                    ));
+                } else if let Some(src) = &mut self.source {
+                    src.content = SourceContent::Unavailable(message);
+                }
+            }
+            Response::Entry {
+                path,
+                kind,
+                text,
+                encoding,
+                truncated,
+                error,
+            } => {
+                let Some(src) = &mut self.source else { return };
+                if src.path != path {
+                    return;
+                }
+                src.content = match (text, error, kind) {
+                    (_, Some(e), _) => SourceContent::Unavailable(e),
+                    (Some(text), None, _) => SourceContent::Text {
+                        text: Rc::from(text),
+                        encoding: encoding.unwrap_or_default(),
+                        truncated,
+                    },
+                    (None, None, Some(FileKind::Binary)) => {
+                        SourceContent::Unavailable("Binary file: no text to show.".into())
+                    }
+                    (None, None, Some(FileKind::Archive)) => SourceContent::Unavailable(
+                        "A nested archive: its entries are listed in the file tree.".into(),
+                    ),
+                    (None, None, Some(FileKind::Symlink)) => {
+                        SourceContent::Unavailable("A symbolic link has no content.".into())
+                    }
+                    (None, None, Some(_)) => SourceContent::Unavailable(
+                        "This entry was not read (see its finding).".into(),
+                    ),
+                    (None, None, None) => {
+                        SourceContent::Unavailable("No such entry in the package.".into())
+                    }
+                };
+            }
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = Rc::unwrap_or_clone(self);
+        match action {
+            Action::Start { name, size } => {
+                s = State {
+                    phase: Phase::Scanning,
+                    name,
+                    size,
+                    progress: ProgressState {
+                        phase: "hashing".into(),
+                        bytes_total: size,
+                        ..ProgressState::default()
+                    },
+                    filter: s.filter,
+                    ..State::default()
+                };
+            }
+            Action::Worker(r) => s.apply_worker(r),
+            Action::Cancel => {
+                if s.phase == Phase::Scanning {
+                    s.phase = Phase::Cancelled;
+                }
+            }
+            Action::Elapsed(ms) => s.elapsed_ms = Some(ms),
+            Action::Dragging(d) => s.dragging = d,
+            Action::Tab(t) => s.tab = t,
+            Action::Filter(f) => s.filter = f,
+            Action::OpenSource { path, line } => {
+                s.source = Some(Source {
+                    path,
+                    line,
+                    content: SourceContent::Loading,
+                })
+            }
+            Action::CloseSource => s.source = None,
+            Action::Fail(message) => s.phase = Phase::Failed(message),
+        }
+        Rc::new(s)
+    }
+}

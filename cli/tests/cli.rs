@@ -1,0 +1,208 @@
+//! The `preflight` binary as a pipeline uses it: exit codes, formats, one-line errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, body) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(body).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+fn preflight(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn hostile(dir: &Dir) -> PathBuf {
+    dir.file(
+        "Full-upgrade-package.zip",
+        &zip(&[
+            ("etc/cron.d/import", b"0 3 * * * root /opt/import.sh\n"),
+            ("../../etc/passwd", b"x\n"),
+        ]),
+    )
+}
+
+#[test]
+fn text_report_and_exit_zero() {
+    let dir = Dir::new();
+    let pkg = hostile(&dir);
+    let o = preflight(&[
+        "scan",
+        pkg.to_str().unwrap(),
+        "--now",
+        "2026-11-26T00:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Full-upgrade-package.zip  "), "{out}");
+    assert!(out.contains("1 findings: 0 critical, 1 high"), "{out}");
+    assert!(out.contains("HIGH     ../../etc/passwd"), "{out}");
+    assert!(out.contains("[archive.path-traversal]"), "{out}");
+}
+
+#[test]
+fn json_report_to_file_with_fixed_now() {
+    let dir = Dir::new();
+    let pkg = hostile(&dir);
+    let out = dir.path().join("report.json");
+    let o = preflight(&[
+        "scan",
+        pkg.to_str().unwrap(),
+        "--format",
+        "json",
+        "--now",
+        "2026-11-28T02:00:00+01:00",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["schema"], "preflight-report/1");
+    assert_eq!(v["reference_time"], "2026-11-28T01:00:00Z");
+    assert_eq!(v["package"]["entries"], 2);
+    assert_eq!(v["findings"][0]["rule"], "archive.path-traversal");
+}
+
+#[test]
+fn fail_on_sets_exit_one_at_or_above_the_threshold() {
+    let dir = Dir::new();
+    let pkg = hostile(&dir);
+    let p = pkg.to_str().unwrap();
+    assert_eq!(
+        preflight(&["scan", p, "--fail-on", "high"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        preflight(&["scan", p, "--fail-on", "medium"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        preflight(&["scan", p, "--fail-on", "critical"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+fn assert_one_line_error(o: &Output, needle: &str) {
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one line on stderr, got: {err}");
+    assert!(err.starts_with("preflight: "), "{err}");
+    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
+}
+
+#[test]
+fn unreadable_input_is_exit_two_with_one_line() {
+    let dir = Dir::new();
+    let pdf = dir.file("notes.pdf", b"%PDF-1.7 not a package");
+    assert_one_line_error(
+        &preflight(&["scan", pdf.to_str().unwrap()]),
+        "looks like a PDF document",
+    );
+    let missing = dir.path().join("missing.zip");
+    assert_one_line_error(
+        &preflight(&["scan", missing.to_str().unwrap()]),
+        "cannot open",
+    );
+    let full = zip(&[("a.txt", b"hello\n"), ("b.txt", b"world\n")]);
+    let cut = dir.file("cut.zip", &full[..full.len() - 30]);
+    assert_one_line_error(
+        &preflight(&["scan", cut.to_str().unwrap()]),
+        "damaged or truncated",
+    );
+}
+
+#[test]
+fn bad_arguments_are_exit_two_with_one_line() {
+    let dir = Dir::new();
+    let pkg = hostile(&dir);
+    let p = pkg.to_str().unwrap();
+    assert_one_line_error(
+        &preflight(&["scan", p, "--fail-on", "urgent"]),
+        "unknown severity",
+    );
+    assert_one_line_error(&preflight(&["scan", p, "--now", "tomorrow"]), "RFC 3339");
+    assert_one_line_error(&preflight(&["scan", p, "--format", "xml"]), "xml");
+    assert_one_line_error(&preflight(&["scan", p, "--bogus"]), "--bogus");
+    assert_one_line_error(&preflight(&["scan"]), "PACKAGE");
+}
+
+#[test]
+fn bad_profile_names_its_line() {
+    let dir = Dir::new();
+    let pkg = hostile(&dir);
+    let profile = dir.file("profile.toml", b"ignore = []\n[limits]\nmax_depht = 3\n");
+    let o = preflight(&[
+        "scan",
+        pkg.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&o, "line 3");
+}
+
+#[test]
+fn profile_ignore_and_limits_apply() {
+    let dir = Dir::new();
+    let pkg = hostile(&dir);
+    let p = pkg.to_str().unwrap();
+    let o = preflight(&["scan", p, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let id = v["findings"][0]["id"].as_str().unwrap().to_string();
+    let profile = dir.file("profile.toml", format!("ignore = [\"{id}\"]\n").as_bytes());
+    let o = preflight(&[
+        "scan",
+        p,
+        "--profile",
+        profile.to_str().unwrap(),
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "ignored finding no longer fails the build"
+    );
+}
+
+#[test]
+fn help_exits_zero() {
+    let o = preflight(&["scan", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("--fail-on"));
+}
