@@ -10,23 +10,26 @@
 //!
 //! ```
 //! use scanner_core::{scan, NoSink, Profile, ScanInput};
-//! # fn zip_with(name: &str, body: &[u8]) -> Vec<u8> {
+//! # fn zip_with(name: &str, body: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
 //! #     use std::io::Write;
 //! #     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-//! #     w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-//! #     w.write_all(body).unwrap();
-//! #     w.finish().unwrap().into_inner()
+//! #     w.start_file(name, zip::write::SimpleFileOptions::default())?;
+//! #     w.write_all(body)?;
+//! #     Ok(w.finish()?.into_inner())
 //! # }
-//! let package = zip_with("../../etc/cron.d/import", b"0 3 * * * root /opt/import.sh\n");
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let package = zip_with("../../etc/cron.d/import", b"0 3 * * * root /opt/import.sh\n")?;
 //! let profile = Profile::default();
 //! let input = ScanInput {
 //!     name: "upgrade.zip",
 //!     profile: &profile,
-//!     now: "2026-11-26T00:00:00Z".parse().unwrap(),
+//!     now: "2026-11-26T00:00:00Z".parse()?,
 //! };
-//! let report = scan(std::io::Cursor::new(package), &input, &mut NoSink).unwrap();
+//! let report = scan(std::io::Cursor::new(package), &input, &mut NoSink)?;
 //! assert_eq!(report.findings[0].rule, "archive.path-traversal");
 //! println!("{}", report.to_json());
+//! # Ok(())
+//! # }
 //! ```
 #![deny(missing_docs)]
 

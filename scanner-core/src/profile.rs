@@ -111,15 +111,22 @@ mod tests {
 
     #[test]
     fn empty_profile_is_default() {
-        assert_eq!(Profile::from_toml("").unwrap(), Profile::default());
+        assert_eq!(Profile::from_toml(""), Ok(Profile::default()));
     }
 
     #[test]
     fn limits_can_be_set() {
-        let p = Profile::from_toml("ignore = [\"abc\"]\n[limits]\nmax_depth = 2\n").unwrap();
-        assert_eq!(p.limits.max_depth, 2);
-        assert_eq!(p.limits.max_entries, Limits::default().max_entries);
-        assert_eq!(p.ignore, vec!["abc".to_string()]);
+        let expected = Profile {
+            ignore: vec!["abc".to_string()],
+            limits: Limits {
+                max_depth: 2,
+                ..Limits::default()
+            },
+        };
+        assert_eq!(
+            Profile::from_toml("ignore = [\"abc\"]\n[limits]\nmax_depth = 2\n"),
+            Ok(expected)
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ use yew::prelude::*;
 
 /// Children rendered per folder before "more".
 const MAX_CHILDREN: usize = 500;
+/// Packages with at most this many files start fully open; larger ones show the top level.
+const OPEN_ALL_UP_TO: usize = 200;
 
 #[derive(Debug, Default, PartialEq)]
 struct Node {
@@ -90,7 +92,7 @@ pub fn FileTree(props: &Props) -> Html {
     html! {
         <section class="tree" data-testid="file-tree" aria-label="files">
             <ul role="tree">
-                {render_children(&tree, &expanded, &toggle, &props.on_open, true)}
+                {render_children(&tree, &expanded, &toggle, &props.on_open, true, count <= OPEN_ALL_UP_TO)}
             </ul>
         </section>
     }
@@ -102,6 +104,7 @@ fn render_children(
     toggle: &Callback<String>,
     on_open: &Callback<(String, Option<u32>)>,
     top: bool,
+    open_all: bool,
 ) -> Html {
     // Folders first, then files, each by name.
     let mut kids: Vec<&Node> = node.children.values().collect();
@@ -109,8 +112,9 @@ fn render_children(
     let more = kids.len().saturating_sub(MAX_CHILDREN);
     let items = kids.into_iter().take(MAX_CHILDREN).map(|n| {
         let name = n.key.rsplit('/').next().unwrap_or(&n.key);
-        // Top-level folders start open.
-        let open = expanded.contains(&n.key) != (top && n.file.is_none());
+        // Top-level folders start open (all folders in small packages); a click flips that.
+        let open_by_default = open_all || (top && n.file.is_none());
+        let open = expanded.contains(&n.key) != open_by_default;
         let is_dir = !n.children.is_empty();
         let file_info = n.file.as_ref().map(|f| {
             let kind = match f.kind {
@@ -149,7 +153,7 @@ fn render_children(
                     {file_info}
                 }
                 if is_dir && open {
-                    <ul role="group">{render_children(n, expanded, toggle, on_open, false)}</ul>
+                    <ul role="group">{render_children(n, expanded, toggle, on_open, false, open_all)}</ul>
                 }
             </li>
         }

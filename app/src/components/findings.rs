@@ -128,6 +128,9 @@ fn empty_text(s: &State) -> String {
     let files = format::plural(s.files.len() as u64, "file", "files");
     match s.phase {
         crate::state::Phase::Scanning => format!("Nothing found yet in {files}."),
+        crate::state::Phase::Cancelled => {
+            format!("Nothing found in the {files} read before the scan was cancelled.")
+        }
         _ => format!(
             "No findings in {files}. Checked: archive hygiene (names, links, encryption, limits)."
         ),

@@ -36,7 +36,7 @@ pub fn Header(props: &Props) -> Html {
                 <span class="num" data-testid="file-count">{format::plural(s.files.len() as u64, "file", "files")}</span>
                 if let Some(r) = report {
                     <span class="sha" data-testid="package-sha256" title={r.package.sha256.clone()}>
-                        {"sha256 "}<code>{&r.package.sha256[..12.min(r.package.sha256.len())]}{"…"}</code>
+                        {"sha256 "}<code>{r.package.sha256.get(..12).unwrap_or(&r.package.sha256)}{"…"}</code>
                     </span>
                 }
                 <span class="status" data-testid="scan-status" data-phase={phase_name(&s.phase)}>{status}</span>

@@ -1,0 +1,31 @@
+// The single-file build opened from disk (file://), as an auditor on a locked-down laptop would.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DIST, dropFile, findingRules, launch, openPage, shot, waitDone, zip } from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("dist/preflight.html works from file://, worker included, with no request", async () => {
+  const url = pathToFileURL(join(DIST, "preflight.html")).href;
+  const { page, log, context } = await openPage(browser, url);
+  await page.getByTestId("sample-button").click();
+  await waitDone(page);
+  assert.ok((await findingRules(page)).includes("archive.symlink"));
+  await dropFile(page, "upgrade.zip", zip([["/etc/shadow", "x\n"], ["ok.txt", "fine\n"]]));
+  await waitDone(page);
+  assert.deepEqual(await findingRules(page), ["archive.absolute-path"]);
+  await shot(page, "offline-findings");
+  assert.deepEqual(log.problems, []);
+  for (const r of log.requests) {
+    assert.ok(r === url || r.startsWith("blob:"), `unexpected request from the offline file: ${r}`);
+  }
+  await context.close();
+});

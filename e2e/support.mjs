@@ -1,0 +1,141 @@
+// Shared helpers for the end-to-end tests: packages written in memory, the browser, the
+// request log, screenshots.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { serve } from "../scripts/serve.mjs";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const DIST = join(ROOT, "dist");
+export const ARTIFACTS = join(ROOT, "e2e/artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A stored (uncompressed) ZIP of [name, content] pairs; names are raw, hostile ones included. */
+export function zip(entries) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const [name, content] of entries) {
+    const nameBuf = Buffer.from(name, "utf8");
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, data);
+    centrals.push(central, nameBuf);
+    offset += 30 + nameBuf.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export async function server() {
+  return serve(DIST, 0);
+}
+
+/**
+ * A page that records every request, page error, dialog and CSP violation.
+ * `log.requests` holds URLs; `log.problems` anything that must fail a test.
+ */
+export async function openPage(browser, url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const log = { requests: [], problems: [] };
+  context.on("request", (r) => log.requests.push(r.url()));
+  page.on("pageerror", (e) => log.problems.push(`page error: ${e.message}`));
+  page.on("dialog", (d) => {
+    log.problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error") log.problems.push(`console error: ${m.text()}`);
+  });
+  await page.exposeFunction("__reportCsp", (v) => log.problems.push(`CSP violation: ${v}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI}`),
+    );
+  });
+  await page.goto(url);
+  await page.getByTestId("sample-button").waitFor();
+  return { page, log, context };
+}
+
+/** Drop a file on the drop zone the way a browser does: a DataTransfer with a File. */
+export async function dropFile(page, name, bytes) {
+  const dataTransfer = await page.evaluateHandle(
+    ([name, b64]) => {
+      const bin = atob(b64);
+      const data = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type: "application/zip" }));
+      return dt;
+    },
+    [name, Buffer.from(bytes).toString("base64")],
+  );
+  const zone = page.getByTestId("drop-zone");
+  await zone.dispatchEvent("dragenter", { dataTransfer });
+  await zone.dispatchEvent("dragover", { dataTransfer });
+  await zone.dispatchEvent("drop", { dataTransfer });
+}
+
+export async function waitDone(page) {
+  await page.locator('[data-testid="scan-status"][data-phase="done"]').waitFor({ timeout: 30000 });
+}
+
+export async function findingRules(page) {
+  return page.getByTestId("finding-row").evaluateAll((rows) => rows.map((r) => r.dataset.rule));
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
