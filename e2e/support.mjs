@@ -125,6 +125,8 @@ export async function dropFile(page, name, bytes) {
   const zone = page.getByTestId("drop-zone");
   await zone.dispatchEvent("dragenter", { dataTransfer });
   await zone.dispatchEvent("dragover", { dataTransfer });
+  // The zone shows that it will take the file.
+  await page.locator('[data-testid="drop-zone"].dragging').waitFor();
   await zone.dispatchEvent("drop", { dataTransfer });
 }
 

@@ -233,6 +233,23 @@ case! {
 }
 
 case! {
+    fn deflate64_and_lzma_written_by_7zip() {
+        for (name, bytes) in [
+            ("deflate64", &include_bytes!("fixtures/deflate64.zip")[..]),
+            ("lzma", &include_bytes!("fixtures/lzma.zip")[..]),
+        ] {
+            let report = scan_bytes(bytes);
+            assert!(report.diagnostics.is_empty(), "{name}: {:?}", report.diagnostics);
+            assert_eq!(report.files[0].kind, FileKind::Text, "{name}");
+            let c = read_entry(Cursor::new(bytes), "p.zip", "etc/crontab", &Limits::default()).unwrap();
+            let text = c.text.unwrap_or_default();
+            assert_eq!(text.len(), 1590, "{name}");
+            assert!(text.ends_with("# line 39\n"), "{name}");
+        }
+    }
+}
+
+case! {
     fn utf16_text_is_decoded() {
         let xml: Vec<u8> = [0xff, 0xfe]
             .into_iter()

@@ -85,7 +85,8 @@ pub fn DropZone(props: &Props) -> Html {
                     <span class="dz-sub">{"ZIP, jar, war, ear, whl, nupkg, tar, tar.gz. It is read in this page: nothing is uploaded."}</span>
                 }
             </label>
-            <button type="button" class="secondary" data-testid="sample-button" onclick={on_sample}>
+            <button type="button" class={if props.compact { "secondary" } else { "primary" }}
+                data-testid="sample-button" onclick={on_sample}>
                 {"Try the sample package"}
             </button>
         </div>
