@@ -39,6 +39,7 @@ pub mod profile;
 pub mod report;
 pub mod rules;
 mod scan;
+pub mod schedule;
 pub mod text;
 
 pub use archive::{ScanError, NESTED_SEPARATOR};

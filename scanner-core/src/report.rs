@@ -165,6 +165,37 @@ pub struct Finding {
     /// Ids of linked findings.
     #[serde(default)]
     pub related: Vec<String>,
+    /// Present when `category` is `schedule`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleInfo>,
+}
+
+/// What a scheduled task is, when it fires, and whether it fires inside the maintenance window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleInfo {
+    /// Format: `cron`, `cron-periodic`, `anacron`, `systemd-timer`, `k8s-cronjob`,
+    /// `windows-task`, `quartz`, `spring`, `github-actions`, `jenkins`, `celery`.
+    pub kind: String,
+    /// The schedule as written in the file.
+    pub expression: String,
+    /// IANA zone the schedule is evaluated in (the file's own, else the profile's).
+    pub timezone: Option<String>,
+    /// When it fires, in words.
+    pub description: String,
+    /// What it runs.
+    pub command: Option<String>,
+    /// Who it runs as.
+    pub user: Option<String>,
+    /// The next firings after the reference time (RFC 3339, UTC).
+    pub next_runs: Vec<String>,
+    /// `always`, `may` or `never` against the profile's maintenance window; `None` without one.
+    pub window: Option<String>,
+    /// Firings inside the maintenance window (RFC 3339, UTC). Extension to the contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub window_runs: Vec<String>,
+    /// The package entry the command runs, when it is in the package. Extension to the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
 }
 
 /// Something that could not be read, and why. Not a risk in itself, but the reviewer must know

@@ -38,6 +38,66 @@ macro_rules! rules {
 }
 
 rules! {
+    /// Scheduled task: crontab entry.
+    SCHEDULE_CRON = "schedule.cron", Schedule, Low, "Scheduled task (crontab entry)",
+        what: "A line of a system or user crontab (etc/crontab, etc/cron.d, var/spool/cron, *.cron). The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: periodic cron script.
+    SCHEDULE_CRON_PERIODIC = "schedule.cron-periodic", Schedule, Low, "Scheduled task (periodic cron script)",
+        what: "A script in etc/cron.hourly, daily, weekly or monthly, run by run-parts. The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: anacron job.
+    SCHEDULE_ANACRON = "schedule.anacron", Schedule, Low, "Scheduled task (anacron job)",
+        what: "A job in an anacrontab: it runs once per period when the machine is up. The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: systemd timer.
+    SCHEDULE_SYSTEMD_TIMER = "schedule.systemd-timer", Schedule, Low, "Scheduled task (systemd timer)",
+        what: "A systemd .timer unit and the service it starts. The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: Kubernetes CronJob.
+    SCHEDULE_K8S_CRONJOB = "schedule.k8s-cronjob", Schedule, Low, "Scheduled task (Kubernetes CronJob)",
+        what: "A Kubernetes CronJob manifest. The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: Windows scheduled task.
+    SCHEDULE_WINDOWS_TASK = "schedule.windows-task", Schedule, Low, "Scheduled task (Windows scheduled task)",
+        what: "A Task Scheduler task definition (XML). The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: Quartz trigger.
+    SCHEDULE_QUARTZ = "schedule.quartz", Schedule, Low, "Scheduled task (Quartz trigger)",
+        what: "A Quartz cron trigger in properties or XML. The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: Spring @Scheduled method.
+    SCHEDULE_SPRING = "schedule.spring", Schedule, Low, "Scheduled task (Spring @Scheduled method)",
+        what: "A Spring @Scheduled annotation (cron, fixedRate, fixedDelay). The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: GitHub Actions schedule.
+    SCHEDULE_GITHUB_ACTIONS = "schedule.github-actions", Schedule, Low, "Scheduled task (GitHub Actions schedule)",
+        what: "A workflow's on.schedule cron. The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: Jenkins cron trigger.
+    SCHEDULE_JENKINS = "schedule.jenkins", Schedule, Low, "Scheduled task (Jenkins cron trigger)",
+        what: "A Jenkinsfile cron('...') trigger; H is a hashed value inside its range. The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// Scheduled task: Celery beat entry.
+    SCHEDULE_CELERY = "schedule.celery", Schedule, Low, "Scheduled task (Celery beat entry)",
+        what: "A Celery beat schedule entry (crontab(...) or an interval). The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
+        why: "A task that fires during the maintenance window runs against a half-upgraded system: it fails, fills logs and disks, or talks to hosts that are gone. High when it fires inside the window, medium when it may (random delays, boot or restart triggers, intervals).",
+        fix: "Disable or move the task for the window; after the upgrade check that what it runs still exists and still points at live hosts.";
+    /// A schedule that cannot be read.
+    SCHEDULE_INVALID = "schedule.invalid", Schedule, Medium, "Schedule not understood",
+        what: "A schedule line that its scheduler would reject or that the scanner cannot read.",
+        why: "Either the task never runs (and someone expects it to), or it runs at a time nobody reviewed.",
+        fix: "Read the line: the finding says what is wrong with it. Fix it in the package or confirm with the vendor.";
     /// `../` in an entry name.
     PATH_TRAVERSAL = "archive.path-traversal", Archive, High, "Entry name climbs out of the folder",
         what: "An entry name contains a `..` component that leaves the extraction folder.",

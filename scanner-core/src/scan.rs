@@ -119,7 +119,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
     reader.seek(SeekFrom::Start(0))?;
 
     let mut collector = Collector {
-        detectors: detect::registry(),
+        detectors: detect::registry(input.profile, input.now),
         pending: Vec::new(),
         ids: HashMap::new(),
         ignore: input.profile.ignore.iter().cloned().collect(),
@@ -140,14 +140,15 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
             &mut collector,
         )?
     };
-    if complete {
-        let mut out = Vec::new();
-        for d in &mut collector.detectors {
-            d.finish(&mut out);
-        }
-        collector.pending = out;
-        collector.flush();
-    } else {
+    // Detectors finish with what they saw, also when the scan stopped early: nothing already
+    // found is lost.
+    let mut out = Vec::new();
+    for d in &mut collector.detectors {
+        d.finish(&mut out);
+    }
+    collector.pending = out;
+    collector.flush();
+    if !complete {
         collector.diagnostic(
             "",
             "the scan was stopped before the end; what is listed was found before it stopped"
@@ -155,6 +156,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
         );
     }
     let mut findings = collector.findings;
+    link_stories(&mut findings);
     findings.sort_by(finding_order);
     Ok(Report {
         schema: SCHEMA_ID.to_string(),
@@ -184,6 +186,36 @@ fn hex(bytes: &[u8]) -> String {
             let _ = write!(s, "{b:02x}");
             s
         })
+}
+
+/// Join findings into stories: a scheduled task that runs an entry of the package is related
+/// to every finding in that entry (and they to it), so "the 03:00 job runs import.sh, which
+/// talks to a retired host" reads as one story.
+fn link_stories(findings: &mut [Finding]) {
+    let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_path.entry(f.path.clone()).or_default().push(i);
+    }
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(entry) = f.schedule.as_ref().and_then(|s| s.entry.as_ref()) else {
+            continue;
+        };
+        for &j in by_path.get(entry).map(Vec::as_slice).unwrap_or(&[]) {
+            if j != i {
+                links.push((i, j));
+            }
+        }
+    }
+    for (i, j) in links {
+        let (a, b) = (findings[i].id.clone(), findings[j].id.clone());
+        if !findings[i].related.contains(&b) {
+            findings[i].related.push(b);
+        }
+        if !findings[j].related.contains(&a) {
+            findings[j].related.push(a);
+        }
+    }
 }
 
 /// The stable id of a finding (see the module docs).
@@ -235,6 +267,7 @@ impl<S: ScanSink> Collector<'_, S> {
                 line: nf.line,
                 evidence: nf.evidence,
                 related: Vec::new(),
+                schedule: nf.schedule,
             };
             self.sink.finding(&f);
             self.findings.push(f);

@@ -7,10 +7,13 @@
 //! detector joins by adding one line there.
 
 mod hygiene;
+pub mod schedule;
 
-use crate::report::Severity;
+use crate::profile::Profile;
+use crate::report::{ScheduleInfo, Severity};
 use crate::rules::Rule;
 use crate::text::Encoding;
+use chrono::{DateTime, Utc};
 
 pub use hygiene::ArchiveHygiene;
 
@@ -73,6 +76,8 @@ pub struct NewFinding {
     /// What makes this finding itself, beyond rule and path: the matched text, a name.
     /// Feeds the stable id, so it must not depend on line numbers.
     pub key: String,
+    /// The schedule, for `schedule` findings.
+    pub schedule: Option<ScheduleInfo>,
 }
 
 impl NewFinding {
@@ -86,6 +91,7 @@ impl NewFinding {
             title,
             evidence: String::new(),
             key: String::new(),
+            schedule: None,
         }
     }
 
@@ -134,7 +140,10 @@ pub trait Detector {
     fn finish(&mut self, _out: &mut Vec<NewFinding>) {}
 }
 
-/// Every detector, fresh for one scan.
-pub fn registry() -> Vec<Box<dyn Detector>> {
-    vec![Box::new(ArchiveHygiene)]
+/// Every detector, fresh for one scan with this profile and reference instant.
+pub fn registry(profile: &Profile, now: DateTime<Utc>) -> Vec<Box<dyn Detector>> {
+    vec![
+        Box::new(ArchiveHygiene),
+        Box::new(schedule::Schedules::new(profile, now)),
+    ]
 }

@@ -1,0 +1,360 @@
+//! Scheduled tasks in every format, as `schedule` findings.
+//!
+//! Each format has its own module that turns file text into [`Task`]s. This detector collects
+//! them while the package is walked and, once every entry is known, times the periodic
+//! directories, links each command to the package entry it runs, evaluates each task against
+//! the reference instant and the maintenance window, and emits one finding per task.
+
+pub mod celery;
+pub mod cron;
+pub mod github;
+pub mod jenkins;
+pub mod k8s;
+pub mod quartz;
+pub mod spring;
+pub mod systemd;
+pub mod windows;
+
+use super::{Detector, EntryInfo, EntryType, NewFinding, TextEntry};
+use crate::profile::{Profile, Window};
+use crate::report::{ScheduleInfo, Severity};
+use crate::rules::{self, Rule};
+use crate::schedule::{rfc3339, CronDialect, CronRecurrence, Kind, Task, Timing, WindowFit};
+use crate::text::visible;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// What a format module read from one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Tasks found.
+    pub tasks: Vec<Task>,
+    /// Schedules that could not be read: (line, what is wrong, the line as written).
+    pub invalid: Vec<cron::Invalid>,
+}
+
+/// The single-file formats, tried in order; the first that recognises a file reads it.
+const FORMATS: [fn(&str, &str) -> Option<Parsed>; 7] = [
+    k8s::detect,
+    github::detect,
+    windows::detect,
+    quartz::detect,
+    spring::detect,
+    jenkins::detect,
+    celery::detect,
+];
+
+/// The schedules detector.
+#[derive(Debug)]
+pub struct Schedules {
+    now: DateTime<Utc>,
+    tz: Tz,
+    window: Option<Window>,
+    tasks: Vec<Task>,
+    /// Scripts in periodic directories: (full path, inner path, directory, period word).
+    periodic: Vec<(String, String, &'static str, &'static str)>,
+    /// The package's own run-parts timing, from its crontab: dir -> how.
+    run_parts: BTreeMap<String, cron::RunParts>,
+    /// The package's anacrontab run-parts jobs: dir -> (anchor words, source).
+    anacron_parts: BTreeMap<String, (String, String)>,
+    /// Every file path, inner path first (for linking commands to entries).
+    files: Vec<(String, String)>,
+    /// systemd units, resolved at the end.
+    systemd: systemd::Units,
+}
+
+const RULES: &[Rule] = &[
+    rules::SCHEDULE_CRON,
+    rules::SCHEDULE_CRON_PERIODIC,
+    rules::SCHEDULE_ANACRON,
+    rules::SCHEDULE_SYSTEMD_TIMER,
+    rules::SCHEDULE_K8S_CRONJOB,
+    rules::SCHEDULE_WINDOWS_TASK,
+    rules::SCHEDULE_QUARTZ,
+    rules::SCHEDULE_SPRING,
+    rules::SCHEDULE_GITHUB_ACTIONS,
+    rules::SCHEDULE_JENKINS,
+    rules::SCHEDULE_CELERY,
+    rules::SCHEDULE_INVALID,
+];
+
+/// The rule for a task of this kind.
+fn rule_for(kind: Kind) -> &'static Rule {
+    match kind {
+        Kind::Cron => &rules::SCHEDULE_CRON,
+        Kind::CronPeriodic => &rules::SCHEDULE_CRON_PERIODIC,
+        Kind::Anacron => &rules::SCHEDULE_ANACRON,
+        Kind::SystemdTimer => &rules::SCHEDULE_SYSTEMD_TIMER,
+        Kind::K8sCronJob => &rules::SCHEDULE_K8S_CRONJOB,
+        Kind::WindowsTask => &rules::SCHEDULE_WINDOWS_TASK,
+        Kind::Quartz => &rules::SCHEDULE_QUARTZ,
+        Kind::Spring => &rules::SCHEDULE_SPRING,
+        Kind::GithubActions => &rules::SCHEDULE_GITHUB_ACTIONS,
+        Kind::Jenkins => &rules::SCHEDULE_JENKINS,
+        Kind::Celery => &rules::SCHEDULE_CELERY,
+    }
+}
+
+impl Schedules {
+    /// A detector for one scan.
+    pub fn new(profile: &Profile, now: DateTime<Utc>) -> Self {
+        Schedules {
+            now,
+            tz: profile.timezone,
+            window: profile.maintenance_window,
+            tasks: Vec::new(),
+            periodic: Vec::new(),
+            run_parts: BTreeMap::new(),
+            anacron_parts: BTreeMap::new(),
+            files: Vec::new(),
+            systemd: systemd::Units::default(),
+        }
+    }
+}
+
+/// The path inside its own container (after the last `!/`), without a leading `./` or `/`.
+fn inner(path: &str) -> &str {
+    let p = path.rsplit(crate::NESTED_SEPARATOR).next().unwrap_or(path);
+    p.trim_start_matches("./").trim_start_matches('/')
+}
+
+fn invalid(path: &str, (line, message, raw): cron::Invalid) -> NewFinding {
+    NewFinding::new(
+        &rules::SCHEDULE_INVALID,
+        path,
+        format!("Schedule not understood: {message}"),
+    )
+    .line(line)
+    .evidence(visible(raw.trim()).into_owned())
+    .key(raw.trim().to_string())
+}
+
+impl Detector for Schedules {
+    fn name(&self) -> &'static str {
+        "schedules"
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        RULES
+    }
+
+    fn check_entry(&mut self, e: &EntryInfo<'_>, _out: &mut Vec<NewFinding>) {
+        if e.kind == EntryType::Dir {
+            return;
+        }
+        let inner_path = inner(e.path).to_string();
+        if let Some((dir, word)) = cron::periodic_dir(&inner_path) {
+            self.periodic
+                .push((e.path.to_string(), inner_path.clone(), dir, word));
+        }
+        self.files.push((inner_path, e.path.to_string()));
+    }
+
+    fn check_text(&mut self, e: &EntryInfo<'_>, t: &TextEntry<'_>, out: &mut Vec<NewFinding>) {
+        let path = inner(e.path);
+        if let Some(flavor) = cron::crontab_flavor(path) {
+            let c = cron::parse_crontab(e.path, t.text, flavor);
+            out.extend(c.invalid.into_iter().map(|i| invalid(e.path, i)));
+            if path.ends_with("etc/crontab") {
+                for rp in c.run_parts {
+                    self.run_parts.insert(rp.dir.clone(), rp);
+                }
+            }
+            self.tasks.extend(c.tasks);
+        } else if cron::is_anacrontab(path) {
+            let a = cron::parse_anacrontab(e.path, t.text);
+            out.extend(a.invalid.into_iter().map(|i| invalid(e.path, i)));
+            for (dir, anchor, source) in a.run_parts {
+                self.anacron_parts.insert(dir, (anchor, source));
+            }
+            self.tasks.extend(a.tasks);
+        } else {
+            self.systemd.add(e.path, t.text);
+            if let Some(p) = FORMATS.iter().find_map(|detect| detect(e.path, t.text)) {
+                out.extend(p.invalid.into_iter().map(|i| invalid(e.path, i)));
+                self.tasks.extend(p.tasks);
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<NewFinding>) {
+        self.time_periodic_scripts();
+        let units = self.systemd.finish();
+        for (path, line, message, raw) in units.invalid_at {
+            out.push(invalid(&path, (line, message, raw)));
+        }
+        self.tasks.extend(units.tasks);
+        let tasks = std::mem::take(&mut self.tasks);
+        for task in &tasks {
+            out.push(self.finding(task));
+        }
+    }
+}
+
+impl Schedules {
+    /// Each script in a periodic directory becomes a task, timed by the package's own crontab
+    /// or anacrontab, else by Debian's defaults.
+    fn time_periodic_scripts(&mut self) {
+        for (full, inner_path, dir, word) in std::mem::take(&mut self.periodic) {
+            let name = inner_path.rsplit('/').next().unwrap_or("");
+            let runs = cron::run_parts_runs(name);
+            let skipped = (!runs).then(|| {
+                format!("not run: run-parts skips names with characters other than letters, digits, '_' and '-' ('{}')", visible(name))
+            });
+            let (timing, expression, source) = if let Some(rp) = self.run_parts.get(dir) {
+                let Ok(r) = CronRecurrence::parse(&rp.pattern, CronDialect::default()) else {
+                    continue;
+                };
+                (
+                    Timing::Clock {
+                        recurrence: Box::new(r),
+                        jitter: rp.jitter,
+                        randomized: false,
+                    },
+                    rp.expression.clone(),
+                    format!("timed by the package's {}", rp.source),
+                )
+            } else if let Some((anchor, source)) = self.anacron_parts.get(dir) {
+                let every = match word {
+                    "weekly" => Duration::days(7),
+                    "monthly" => Duration::days(30),
+                    "hourly" => Duration::hours(1),
+                    _ => Duration::days(1),
+                };
+                (
+                    Timing::Interval {
+                        every,
+                        anchor: anchor.clone(),
+                    },
+                    format!("anacron {word}"),
+                    format!("timed by the package's {source}"),
+                )
+            } else {
+                let Some((_, pattern)) = cron::DEBIAN_DEFAULTS.iter().find(|(d, _)| *d == dir)
+                else {
+                    continue;
+                };
+                let Ok(r) = CronRecurrence::parse(pattern, CronDialect::default()) else {
+                    continue;
+                };
+                (
+                    Timing::Clock { recurrence: Box::new(r), jitter: Duration::zero(), randomized: false },
+                    (*pattern).to_string(),
+                    "timed by Debian's default /etc/crontab (the package ships none); with anacron installed it runs at boot or 07:30 instead".to_string(),
+                )
+            };
+            let note = match skipped {
+                Some(s) => format!("{source}; {s}"),
+                None => source,
+            };
+            self.tasks.push(Task {
+                kind: Kind::CronPeriodic,
+                path: full.clone(),
+                line: 1,
+                expression,
+                timing,
+                timezone: None,
+                command: Some(format!("/{inner_path}")),
+                user: Some("root".into()),
+                note: Some(note),
+                enabled: runs,
+            });
+        }
+    }
+
+    /// The package entry a command runs: an absolute path in the command that names a file of
+    /// the package (also under a top folder, `pkg-3.0/opt/x.sh` for `/opt/x.sh`).
+    fn entry_for(&self, task: &Task) -> Option<String> {
+        if task.kind == Kind::CronPeriodic {
+            return Some(task.path.clone());
+        }
+        let command = task.command.as_deref()?;
+        let candidates = command
+            .split(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        ';' | '&' | '|' | '"' | '\'' | '(' | ')' | '{' | '}' | '<' | '>' | '='
+                    )
+            })
+            .filter(|w| w.starts_with('/') && w.len() > 1)
+            .map(|w| w.trim_start_matches('/'));
+        for want in candidates {
+            let hit = self.files.iter().find(|(inner_path, _)| {
+                inner_path == want
+                    || inner_path
+                        .strip_suffix(want)
+                        .is_some_and(|prefix| prefix.ends_with('/'))
+            });
+            if let Some((_, full)) = hit {
+                return Some(full.clone());
+            }
+        }
+        None
+    }
+
+    fn finding(&self, task: &Task) -> NewFinding {
+        let e = task.evaluate(self.now, self.tz, self.window.as_ref());
+        let entry = self.entry_for(task);
+        let severity = if !task.enabled {
+            Severity::Info
+        } else {
+            match e.window {
+                Some(WindowFit::Always) => Severity::High,
+                Some(WindowFit::May) => Severity::Medium,
+                Some(WindowFit::Never) | None => Severity::Low,
+            }
+        };
+        let what = task
+            .command
+            .as_deref()
+            .map(|c| visible(c).into_owned())
+            .unwrap_or_default();
+        let who = task
+            .user
+            .as_deref()
+            .map(|u| format!(" as {}", visible(u)))
+            .unwrap_or_default();
+        let when = match e.window {
+            Some(WindowFit::Always) => "; fires inside the maintenance window",
+            Some(WindowFit::May) => "; may fire inside the maintenance window",
+            _ => "",
+        };
+        let lead = e.description.split(" (").next().unwrap_or(&e.description);
+        let title = format!("{lead}: runs {}{who}{when}", shorten(&what, 120));
+        let info = ScheduleInfo {
+            kind: task.kind.as_str().to_string(),
+            expression: task.expression.clone(),
+            timezone: Some(e.timezone.name().to_string()),
+            description: e.description.clone(),
+            command: task.command.clone(),
+            user: task.user.clone(),
+            next_runs: e.next_runs.iter().map(|t| rfc3339(*t)).collect(),
+            window: e.window.map(|w| w.as_str().to_string()),
+            window_runs: e.window_runs.iter().map(|t| rfc3339(*t)).collect(),
+            entry,
+        };
+        let mut f = NewFinding::new(rule_for(task.kind), &task.path, title)
+            .line(task.line)
+            .severity(severity)
+            .evidence(format!("{} {}", task.expression, shorten(&what, 200)))
+            .key(format!(
+                "{}\0{}\0{}",
+                task.kind.as_str(),
+                task.expression,
+                task.command.as_deref().unwrap_or("")
+            ));
+        f.schedule = Some(info);
+        f
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
