@@ -5,7 +5,9 @@ use crate::components::drop_zone::DropZone;
 use crate::components::file_tree::FileTree;
 use crate::components::findings::Findings;
 use crate::components::header::Header;
+use crate::components::profile_panel::ProfilePanel;
 use crate::components::progress::ProgressBar;
+use crate::components::schedules::Schedules;
 use crate::components::source_view::SourceView;
 use crate::components::summary::Summary;
 use crate::format;
@@ -39,7 +41,14 @@ fn sample_blob() -> Option<Blob> {
 /// The page.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(|| {
+        let toml = crate::settings::load();
+        State {
+            profile: scanner_core::Profile::from_toml(&toml).unwrap_or_default(),
+            profile_toml: toml,
+            ..State::default()
+        }
+    });
     let session = use_mut_ref(|| Session {
         client: None,
         file: None,
@@ -67,10 +76,14 @@ pub fn App() -> Html {
         }
     };
 
+    // The profile travels with each request; a ref keeps the latest for the callbacks.
+    let profile_ref = use_mut_ref(String::new);
+    *profile_ref.borrow_mut() = state.profile_toml.clone();
     let start_scan = {
         let dispatcher = state.dispatcher();
         let session = session.clone();
         let client = client.clone();
+        let profile_ref = profile_ref.clone();
         Rc::new(move |blob: Blob, name: String| {
             let c = client();
             c.terminate();
@@ -84,14 +97,8 @@ pub fn App() -> Html {
                 size: blob.size() as u64,
             });
             let now = String::from(js_sys::Date::new_0().to_iso_string());
-            c.send(
-                Request::Scan {
-                    name,
-                    profile: String::new(),
-                    now,
-                },
-                blob,
-            );
+            let profile = profile_ref.borrow().clone();
+            c.send(Request::Scan { name, profile, now }, blob);
         })
     };
 
@@ -134,6 +141,7 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         let session = session.clone();
         let client = client.clone();
+        let profile_ref = profile_ref.clone();
         Callback::from(move |(path, line): (String, Option<u32>)| {
             let file = session.borrow().file.clone();
             let Some((blob, name)) = file else { return };
@@ -141,11 +149,12 @@ pub fn App() -> Html {
                 path: path.clone(),
                 line,
             });
+            let profile = profile_ref.borrow().clone();
             client().send(
                 Request::ReadEntry {
                     name,
                     path,
-                    profile: String::new(),
+                    profile,
                 },
                 blob,
             );
@@ -154,6 +163,32 @@ pub fn App() -> Html {
     let on_close = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::CloseSource))
+    };
+    let on_profile = {
+        let dispatcher = state.dispatcher();
+        let session = session.clone();
+        let start_scan = start_scan.clone();
+        let profile_ref = profile_ref.clone();
+        Callback::from(move |toml: String| {
+            crate::settings::save(&toml);
+            *profile_ref.borrow_mut() = toml.clone();
+            dispatcher.dispatch(Action::Profile(toml));
+            dispatcher.dispatch(Action::ShowProfile(false));
+            // Rescan the package on screen with the new profile.
+            let file = session.borrow().file.clone();
+            if let Some((blob, name)) = file {
+                start_scan(blob, name);
+            }
+        })
+    };
+    let show_profile = {
+        let dispatcher = state.dispatcher();
+        let open = !state.show_profile;
+        Callback::from(move |_| dispatcher.dispatch(Action::ShowProfile(open)))
+    };
+    let close_profile = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::ShowProfile(false)))
     };
     // Dropping a file anywhere on the page works too, not only on the zone.
     let on_page_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
@@ -175,6 +210,20 @@ pub fn App() -> Html {
 
     let s = &*state;
     let state_rc: Rc<State> = Rc::new(s.clone());
+    let schedule_findings: Vec<scanner_core::Finding> = s
+        .all_findings()
+        .into_iter()
+        .filter(|f| f.schedule.is_some())
+        .cloned()
+        .collect();
+    let reference_now = s
+        .report
+        .as_ref()
+        .and_then(|r| chrono::DateTime::parse_from_rfc3339(&r.reference_time).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| {
+            chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+        });
     let tab_button = |tab: Tab, label: String| {
         let dispatcher = state.dispatcher();
         let selected = s.tab == tab;
@@ -187,8 +236,11 @@ pub fn App() -> Html {
     };
     html! {
         <div class="page" ondragover={on_page_drag_over} ondrop={on_page_drop}>
-            <Header state={state_rc.clone()} />
+            <Header state={state_rc.clone()} on_profile={show_profile} />
             <main>
+                if s.show_profile {
+                    <ProfilePanel profile={s.profile.clone()} on_apply={on_profile} on_close={close_profile} />
+                }
                 if s.phase == Phase::Idle {
                     <section class="intro">
                         <h1>{"What in this upgrade package can hurt the upgrade?"}</h1>
@@ -219,12 +271,17 @@ pub fn App() -> Html {
                     <Summary state={state_rc.clone()} on_filter={on_filter.clone()} />
                     <nav class="tabs" role="tablist">
                         {tab_button(Tab::Findings, format!("Findings {}", format::count(s.all_findings().len() as u64)))}
+                        {tab_button(Tab::Schedules, format!("Schedules {}", format::count(schedule_findings.len() as u64)))}
                         {tab_button(Tab::Files, format!("Files {}", format::count(s.files.len() as u64)))}
                         {tab_button(Tab::Diagnostics, format!("Not read {}", format::count(s.diagnostics.len() as u64)))}
                     </nav>
                     <div role="tabpanel">
                         {match s.tab {
                             Tab::Findings => html! { <Findings state={state_rc.clone()} on_filter={on_filter} on_open={on_open.clone()} /> },
+                            Tab::Schedules => html! {
+                                <Schedules findings={schedule_findings.clone()} profile={s.profile.clone()} now={reference_now}
+                                    files={s.files.len()} on_open={on_open.clone()} />
+                            },
                             Tab::Files => html! { <FileTree state={state_rc.clone()} on_open={on_open.clone()} /> },
                             Tab::Diagnostics => diagnostics(s),
                         }}
@@ -241,6 +298,7 @@ pub fn App() -> Html {
 fn tab_id(tab: Tab) -> &'static str {
     match tab {
         Tab::Findings => "findings",
+        Tab::Schedules => "schedules",
         Tab::Files => "files",
         Tab::Diagnostics => "diagnostics",
     }

@@ -12,5 +12,6 @@ pub mod client;
 pub mod components;
 pub mod format;
 pub mod protocol;
+pub mod settings;
 pub mod state;
 pub mod worker;

@@ -1,7 +1,7 @@
 //! The page's state: one `Reducible` value and the `Action`s that change it.
 
 use crate::protocol::Response;
-use scanner_core::{Category, Diagnostic, FileEntry, FileKind, Finding, Report, Severity};
+use scanner_core::{Category, Diagnostic, FileEntry, FileKind, Finding, Profile, Report, Severity};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -64,6 +64,8 @@ pub enum Phase {
 pub enum Tab {
     /// All findings.
     Findings,
+    /// Scheduled tasks: table and week timeline.
+    Schedules,
     /// The package's files.
     Files,
     /// What could not be read.
@@ -183,6 +185,12 @@ pub struct State {
     pub dragging: bool,
     /// Milliseconds the scan took (page clock), once done.
     pub elapsed_ms: Option<f64>,
+    /// The profile in force, as TOML (kept in localStorage).
+    pub profile_toml: String,
+    /// The same, parsed.
+    pub profile: Profile,
+    /// The profile form is open.
+    pub show_profile: bool,
 }
 
 impl Default for State {
@@ -201,6 +209,9 @@ impl Default for State {
             source: None,
             dragging: false,
             elapsed_ms: None,
+            profile_toml: String::new(),
+            profile: Profile::default(),
+            show_profile: false,
         }
     }
 }
@@ -238,6 +249,10 @@ pub enum Action {
     CloseSource,
     /// A worker crash or a file that cannot be read.
     Fail(String),
+    /// Use this profile (TOML that parses).
+    Profile(String),
+    /// Open or close the profile form.
+    ShowProfile(bool),
 }
 
 impl State {
@@ -373,6 +388,9 @@ impl Reducible for State {
                         ..ProgressState::default()
                     },
                     filter: s.filter,
+                    tab: s.tab,
+                    profile_toml: s.profile_toml,
+                    profile: s.profile,
                     ..State::default()
                 };
             }
@@ -395,6 +413,13 @@ impl Reducible for State {
             }
             Action::CloseSource => s.source = None,
             Action::Fail(message) => s.phase = Phase::Failed(message),
+            Action::Profile(toml) => {
+                if let Ok(p) = Profile::from_toml(&toml) {
+                    s.profile = p;
+                    s.profile_toml = toml;
+                }
+            }
+            Action::ShowProfile(show) => s.show_profile = show,
         }
         Rc::new(s)
     }

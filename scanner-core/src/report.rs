@@ -193,6 +193,10 @@ pub struct ScheduleInfo {
     /// Firings inside the maintenance window (RFC 3339, UTC). Extension to the contract.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub window_runs: Vec<String>,
+    /// Firings in the week the page draws (see `schedule::timeline`), at most 2,100.
+    /// Extension to the contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub week_runs: Vec<String>,
     /// The package entry the command runs, when it is in the package. Extension to the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,

@@ -152,6 +152,35 @@ pub struct Evaluation {
     pub window: Option<WindowFit>,
     /// Firings inside the window (possible ones for `may`).
     pub window_runs: Vec<DateTime<Utc>>,
+    /// Firings in the week the page draws ([`timeline`]), at most [`WEEK_RUNS`].
+    pub week_runs: Vec<DateTime<Utc>>,
+}
+
+/// Most firings kept for the week view: every 5 minutes for a week is 2,016. A task that
+/// fires more often is drawn as a solid bar.
+pub const WEEK_RUNS: usize = 2100;
+
+/// The week the page's timeline shows: from three days before the window's first day to four
+/// days after (midnights in `tz`), or the week from today's midnight without a window.
+pub fn timeline(
+    now: DateTime<Utc>,
+    tz: Tz,
+    window: Option<&Window>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let anchor = window.map(|w| w.start.with_timezone(&Utc)).unwrap_or(now);
+    let local_day = anchor.with_timezone(&tz).date_naive();
+    let first = if window.is_some() {
+        local_day - Duration::days(3)
+    } else {
+        local_day
+    };
+    let midnight = |d: chrono::NaiveDate| {
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(anchor)
+    };
+    (midnight(first), midnight(first + Duration::days(7)))
 }
 
 /// How many next runs a report lists.
@@ -235,6 +264,7 @@ impl Task {
             next_runs: Vec::new(),
             window: None,
             window_runs: Vec::new(),
+            week_runs: Vec::new(),
         };
         if !self.enabled {
             e.window = window.map(|_| WindowFit::Never);
@@ -260,6 +290,17 @@ impl Task {
                     let (fit, runs) = fit_window(recurrence.as_ref(), tz, w, *jitter, *randomized);
                     e.window = Some(fit);
                     e.window_runs = runs;
+                }
+                let (from, to) = timeline(now, default_tz, window);
+                let mut t = from - Duration::seconds(1);
+                while e.week_runs.len() < WEEK_RUNS {
+                    match recurrence.next_after(t, tz) {
+                        Some(n) if n > t && n < to => {
+                            e.week_runs.push(n);
+                            t = n;
+                        }
+                        _ => break,
+                    }
                 }
             }
             // An interval of unknown phase, or an event such as a restart, can land anywhere.
@@ -497,6 +538,23 @@ mod tests {
         let e = t.evaluate(at(NOW), Tz::UTC, Some(&w));
         assert!(e.next_runs.is_empty());
         assert_eq!(e.window, Some(WindowFit::Never));
+    }
+
+    #[test]
+    fn the_week_around_the_window() {
+        let w = window("2026-11-28T02:00:00+01:00", "2026-11-28T05:00:00+01:00");
+        let (from, to) = timeline(at(NOW), Tz::Europe__Berlin, Some(&w));
+        assert_eq!(
+            (rfc3339(from), rfc3339(to)),
+            (
+                "2026-11-24T23:00:00Z".to_string(),
+                "2026-12-01T23:00:00Z".to_string()
+            )
+        );
+        let e = task("0 3 * * *", 0, false).evaluate(at(NOW), Tz::Europe__Berlin, Some(&w));
+        assert_eq!(e.week_runs.len(), 7);
+        let e = task("* * * * *", 0, false).evaluate(at(NOW), Tz::Europe__Berlin, Some(&w));
+        assert_eq!(e.week_runs.len(), WEEK_RUNS);
     }
 
     #[test]

@@ -10,6 +10,8 @@ use yew::prelude::*;
 pub struct Props {
     /// Page state.
     pub state: Rc<State>,
+    /// Open or close the profile form.
+    pub on_profile: Callback<()>,
 }
 
 /// The header bar.
@@ -27,8 +29,24 @@ pub fn Header(props: &Props) -> Html {
         Phase::Failed(_) => "failed".into(),
     };
     let report = s.report.as_ref();
+    let tz = s.profile.timezone;
+    let window = match s.profile.maintenance_window {
+        Some(w) => format!(
+            "Window: {} – {} {}",
+            w.start.with_timezone(&tz).format("%a %d %b %H:%M"),
+            w.end.with_timezone(&tz).format("%a %d %b %H:%M"),
+            tz.name()
+        ),
+        None => format!("No maintenance window set ({})", tz.name()),
+    };
+    let retired = s.profile.retired_hosts.len();
+    let on_profile = {
+        let cb = props.on_profile.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
     html! {
         <header class="topbar">
+          <div class="bar-row">
             <span class="brand">{"Preflight"}</span>
             if !s.name.is_empty() {
                 <span class="pkg-name" data-testid="package-name" title={s.name.clone()}>{&s.name}</span>
@@ -39,8 +57,19 @@ pub fn Header(props: &Props) -> Html {
                         {"sha256 "}<code>{r.package.sha256.get(..12).unwrap_or(&r.package.sha256)}{"…"}</code>
                     </span>
                 }
+            }
+            <button type="button" class="secondary push" data-testid="profile-button" onclick={on_profile}
+                aria-expanded={s.show_profile.to_string()}>{"Profile"}</button>
+          </div>
+          <div class="bar-row small">
+            <span class="window-summary" data-testid="window-summary">
+                {window}
+                if retired > 0 { {format!("  ·  Retired hosts: {retired}")} }
+            </span>
+            if !s.name.is_empty() {
                 <span class="status" data-testid="scan-status" data-phase={phase_name(&s.phase)}>{status}</span>
             }
+          </div>
         </header>
     }
 }

@@ -4,7 +4,9 @@ pub mod drop_zone;
 pub mod file_tree;
 pub mod findings;
 pub mod header;
+pub mod profile_panel;
 pub mod progress;
+pub mod schedules;
 pub mod source_view;
 pub mod summary;
 

@@ -333,6 +333,7 @@ impl Schedules {
             next_runs: e.next_runs.iter().map(|t| rfc3339(*t)).collect(),
             window: e.window.map(|w| w.as_str().to_string()),
             window_runs: e.window_runs.iter().map(|t| rfc3339(*t)).collect(),
+            week_runs: e.week_runs.iter().map(|t| rfc3339(*t)).collect(),
             entry,
         };
         let mut f = NewFinding::new(rule_for(task.kind), &task.path, title)

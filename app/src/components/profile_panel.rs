@@ -1,0 +1,154 @@
+//! The profile form: the servers' time zone, the maintenance window, retired hosts.
+//! Times are typed in the chosen zone; the profile stores them as RFC 3339 with offset.
+
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use scanner_core::profile::Window;
+use scanner_core::Profile;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// Zones offered in the list (any IANA name may be typed).
+const ZONES: [&str; 12] = [
+    "UTC",
+    "Europe/Berlin",
+    "Europe/London",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "America/Sao_Paulo",
+];
+
+/// Props of [`ProfilePanel`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The profile in force.
+    pub profile: Profile,
+    /// Apply a new profile (TOML).
+    pub on_apply: Callback<String>,
+    /// Close the panel.
+    pub on_close: Callback<()>,
+}
+
+fn local_input(t: Option<chrono::DateTime<chrono::FixedOffset>>, tz: Tz) -> String {
+    t.map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn parse_local(s: &str, tz: Tz) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, String> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| format!("'{s}' is not a date and time"))?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| Some(t.fixed_offset()))
+        .ok_or_else(|| format!("{s} does not exist in {tz} (a daylight-saving gap)"))
+}
+
+/// The profile form.
+#[component]
+pub fn ProfilePanel(props: &Props) -> Html {
+    let p = &props.profile;
+    let tz_ref = use_node_ref();
+    let start_ref = use_node_ref();
+    let end_ref = use_node_ref();
+    let hosts_ref = use_node_ref();
+    let error = use_state(|| None::<String>);
+    let onsubmit = {
+        let (tz_ref, start_ref, end_ref, hosts_ref) = (
+            tz_ref.clone(),
+            start_ref.clone(),
+            end_ref.clone(),
+            hosts_ref.clone(),
+        );
+        let base = p.clone();
+        let on_apply = props.on_apply.clone();
+        let error = error.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let tz_name = value(&tz_ref);
+            let result = (|| -> Result<Profile, String> {
+                let timezone: Tz = tz_name.trim().parse().map_err(|_| {
+                    format!("unknown time zone '{tz_name}' (an IANA name such as Europe/Berlin)")
+                })?;
+                let start = parse_local(&value(&start_ref), timezone)?;
+                let end = parse_local(&value(&end_ref), timezone)?;
+                let maintenance_window = match (start, end) {
+                    (Some(start), Some(end)) if end > start => Some(Window { start, end }),
+                    (Some(_), Some(_)) => return Err("the window ends before it starts".into()),
+                    (None, None) => None,
+                    _ => return Err("give both the start and the end of the window".into()),
+                };
+                let hosts = hosts_ref
+                    .cast::<HtmlTextAreaElement>()
+                    .map(|t| t.value())
+                    .unwrap_or_default();
+                let retired_hosts = hosts
+                    .lines()
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map(String::from)
+                    .collect();
+                Ok(Profile {
+                    timezone,
+                    maintenance_window,
+                    retired_hosts,
+                    ..base.clone()
+                })
+            })();
+            match result {
+                Ok(profile) => {
+                    error.set(None);
+                    on_apply.emit(profile.to_toml());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let on_close = {
+        let cb = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let tz = p.timezone;
+    html! {
+        <section class="profile" data-testid="profile-panel" aria-label="profile">
+            <form {onsubmit}>
+                <label>{"Servers' time zone "}
+                    <input ref={tz_ref} list="zones" data-testid="profile-timezone" value={tz.name().to_string()} />
+                    <datalist id="zones">{for ZONES.iter().map(|z| html!{ <option value={*z} /> })}</datalist>
+                </label>
+                <fieldset>
+                    <legend>{"Maintenance window (in that zone)"}</legend>
+                    <label>{"Start "}<input ref={start_ref} type="datetime-local" data-testid="profile-window-start"
+                        value={local_input(p.maintenance_window.map(|w| w.start), tz)} /></label>
+                    <label>{"End "}<input ref={end_ref} type="datetime-local" data-testid="profile-window-end"
+                        value={local_input(p.maintenance_window.map(|w| w.end), tz)} /></label>
+                </fieldset>
+                <label class="hosts">{"Retired hosts (one per line, *.suffix allowed)"}
+                    <textarea ref={hosts_ref} rows="3" data-testid="profile-retired" value={p.retired_hosts.join("\n")} />
+                </label>
+                if let Some(e) = &*error {
+                    <p class="error" role="alert" data-testid="profile-error">{e}</p>
+                }
+                <div class="actions">
+                    <button type="submit" class="primary" data-testid="profile-apply">{"Apply and rescan"}</button>
+                    <button type="button" class="secondary" onclick={on_close}>{"Close"}</button>
+                    <span class="muted small">{"Kept in this browser only."}</span>
+                </div>
+            </form>
+        </section>
+    }
+}
