@@ -68,7 +68,15 @@ fn text_report_and_exit_zero() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("Full-upgrade-package.zip  "), "{out}");
-    assert!(out.contains("1 findings: 0 critical, 1 high"), "{out}");
+    assert!(
+        out.contains("2 findings: 0 critical, 1 high, 0 medium, 1 low, 0 info"),
+        "{out}"
+    );
+    assert!(out.contains("LOW      etc/cron.d/import:1"), "{out}");
+    assert!(
+        out.contains("At 03:00, every day: runs /opt/import.sh as root"),
+        "{out}"
+    );
     assert!(out.contains("HIGH     ../../etc/passwd"), "{out}");
     assert!(out.contains("[archive.path-traversal]"), "{out}");
 }
@@ -191,13 +199,15 @@ fn profile_ignore_and_limits_apply() {
         "--profile",
         profile.to_str().unwrap(),
         "--fail-on",
-        "low",
+        "medium",
     ]);
     assert_eq!(
         o.status.code(),
         Some(0),
         "ignored finding no longer fails the build"
     );
+    let o = preflight(&["scan", p, "--fail-on", "medium"]);
+    assert_eq!(o.status.code(), Some(1), "without the profile it does");
 }
 
 #[test]

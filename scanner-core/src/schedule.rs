@@ -286,6 +286,14 @@ impl Task {
                         _ => break,
                     }
                 }
+                // A pattern that never fires again (30 February) costs croner a long search:
+                // ask it once, not once per question.
+                if e.next_runs.is_empty() {
+                    e.window = window.map(|_| WindowFit::Never);
+                    e.description
+                        .push_str("; never fires after the reference time");
+                    return e;
+                }
                 if let Some(w) = window {
                     let (fit, runs) = fit_window(recurrence.as_ref(), tz, w, *jitter, *randomized);
                     e.window = Some(fit);

@@ -175,7 +175,7 @@ case! {
         let task = by_path(&r, "etc/cron.d/sync");
         let encrypted = by_path(&r, "opt/acme/bin/sync.sh");
         assert_eq!(encrypted.rule, "archive.encrypted-entry");
-        assert_eq!(task.related, [encrypted.id.clone()]);
-        assert_eq!(encrypted.related, [task.id.clone()]);
+        assert_eq!(task.related, std::slice::from_ref(&encrypted.id));
+        assert_eq!(encrypted.related, std::slice::from_ref(&task.id));
     }
 }

@@ -5,6 +5,7 @@
 //! directories, links each command to the package entry it runs, evaluates each task against
 //! the reference instant and the maintenance window, and emits one finding per task.
 
+pub mod calendar;
 pub mod celery;
 pub mod cron;
 pub mod github;
