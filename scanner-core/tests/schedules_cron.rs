@@ -21,8 +21,12 @@ fn profile() -> Profile {
     p.unwrap_or_default()
 }
 
+/// Tasks (schedule findings other than `schedule.invalid`).
 fn schedules(r: &Report) -> Vec<&Finding> {
-    r.findings.iter().filter(|f| f.schedule.is_some()).collect()
+    r.findings
+        .iter()
+        .filter(|f| f.schedule.is_some() && f.rule != "schedule.invalid")
+        .collect()
 }
 
 fn by_path<'r>(r: &'r Report, path: &str) -> &'r Finding {

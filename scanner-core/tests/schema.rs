@@ -388,3 +388,50 @@ fn added_fields_are_allowed_at_every_level() {
     doc["files"][0]["x"] = json!(1);
     assert_valid(&serde_json::to_string_pretty(&doc).unwrap());
 }
+
+#[test]
+fn schedule_findings_of_every_kind_match_the_schema() {
+    let profile = scanner_core::Profile::from_toml(
+        "timezone = \"Europe/Berlin\"\n[maintenance_window]\nstart = \"2026-11-28T02:00:00+01:00\"\nend = \"2026-11-28T05:00:00+01:00\"\n",
+    )
+    .unwrap();
+    let pkg = fixture(
+        r#"
+        //- /etc/cron.d/import
+        0 3 * * * acme /opt/acme/bin/import.sh
+        @reboot root /opt/acme/bin/start.sh
+        0 99 * * * root /bad
+        //- /opt/acme/bin/import.sh
+        #!/bin/sh
+        //- /lib/systemd/system/sync.timer
+        [Timer]
+        OnCalendar=*-*-* 02:30:00
+        RandomizedDelaySec=15min
+        //- /lib/systemd/system/sync.service
+        [Service]
+        ExecStart=/opt/acme/bin/import.sh
+        //- /etc/cron.daily/acme-clean
+        #!/bin/sh
+        //- /.github/workflows/nightly.yml
+        name: Nightly
+        on:
+          schedule:
+            - cron: "0 2 * * *"
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+        "#,
+    );
+    let report = scan_with(&pkg, &profile);
+    let kinds: std::collections::BTreeSet<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.schedule.as_ref().map(|s| s.kind.clone()))
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["cron", "cron-periodic", "github-actions", "systemd-timer"]
+    );
+    assert!(report.findings.iter().any(|f| f.rule == "schedule.invalid"));
+    assert_valid(&report.to_json());
+}

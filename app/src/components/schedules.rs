@@ -78,7 +78,7 @@ pub fn Schedules(props: &Props) -> Html {
                     <div class="evidence"><code>{visible(&s.expression).into_owned()}</code></div>
                 </td>
                 <td class="num">{s.next_runs.first().map(|t| local(t, tz)).unwrap_or_else(|| "—".into())}</td>
-                <td>{window_cell(s)}</td>
+                <td>{if f.rule == "schedule.invalid" { html!{ <span class="muted">{"not understood"}</span> } } else { window_cell(s) }}</td>
                 <td>{s.user.as_deref().map(|u| visible(u).into_owned()).unwrap_or_default()}</td>
                 <td class="cmd"><code>{s.command.as_deref().map(|c| visible(c).into_owned()).unwrap_or_default()}</code></td>
                 <td class="path">
@@ -153,7 +153,10 @@ fn timeline(props: &Props) -> Html {
         });
         // Events and intervals have no fixed instants: a hatched band says "any time". A task
         // that fires more often than the list keeps is a solid bar.
-        let anytime = s.week_runs.is_empty() && s.next_runs.is_empty() && s.window.as_deref() != Some("never");
+        let anytime = f.rule != "schedule.invalid"
+            && s.week_runs.is_empty()
+            && s.next_runs.is_empty()
+            && s.window.as_deref() != Some("never");
         let solid = s.week_runs.len() >= scanner_core::schedule::WEEK_RUNS;
         let stripe = i % 2 == 0;
         Some(html! {

@@ -25,17 +25,22 @@ macro_rules! case {
 /// The reference instant all tests use.
 pub const NOW: &str = "2026-11-26T00:00:00Z";
 
-/// Split `//- /path` fixture text into (path, content) pairs. Paths lose their leading `/`.
+/// Split `//- /path` fixture text into (path, content) pairs. Paths lose their leading `/`;
+/// every line loses the indentation of the `//-` header above it (so YAML keeps its own).
 pub fn files(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut indent = 0;
     for line in text.lines() {
-        if let Some(path) = line.trim_start().strip_prefix("//- ") {
+        let trimmed = line.trim_start();
+        if let Some(path) = trimmed.strip_prefix("//- ") {
+            indent = line.len() - trimmed.len();
             out.push((
                 path.trim().trim_start_matches('/').to_string(),
                 String::new(),
             ));
         } else if let Some((_, body)) = out.last_mut() {
-            body.push_str(line.trim_start());
+            let cut = (line.len() - trimmed.len()).min(indent);
+            body.push_str(&line[cut..]);
             body.push('\n');
         }
     }

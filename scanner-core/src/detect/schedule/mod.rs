@@ -36,14 +36,15 @@ pub struct Parsed {
 }
 
 /// The single-file formats, tried in order; the first that recognises a file reads it.
-const FORMATS: [fn(&str, &str) -> Option<Parsed>; 7] = [
-    k8s::detect,
-    github::detect,
-    windows::detect,
-    quartz::detect,
-    spring::detect,
-    jenkins::detect,
-    celery::detect,
+type Detect = fn(&str, &str) -> Option<Parsed>;
+const FORMATS: [(Kind, Detect); 7] = [
+    (Kind::K8sCronJob, k8s::detect),
+    (Kind::GithubActions, github::detect),
+    (Kind::WindowsTask, windows::detect),
+    (Kind::Quartz, quartz::detect),
+    (Kind::Spring, spring::detect),
+    (Kind::Jenkins, jenkins::detect),
+    (Kind::Celery, celery::detect),
 ];
 
 /// The schedules detector.
@@ -120,15 +121,31 @@ fn inner(path: &str) -> &str {
     p.trim_start_matches("./").trim_start_matches('/')
 }
 
-fn invalid(path: &str, (line, message, raw): cron::Invalid) -> NewFinding {
-    NewFinding::new(
+fn invalid(path: &str, kind: Kind, (line, message, raw): cron::Invalid) -> NewFinding {
+    let raw = raw.trim();
+    let mut f = NewFinding::new(
         &rules::SCHEDULE_INVALID,
         path,
         format!("Schedule not understood: {message}"),
     )
     .line(line)
-    .evidence(visible(raw.trim()).into_owned())
-    .key(raw.trim().to_string())
+    .evidence(visible(raw).into_owned())
+    .key(raw.to_string());
+    // The contract gives every schedule finding its schedule object; this one never fires.
+    f.schedule = Some(ScheduleInfo {
+        kind: kind.as_str().to_string(),
+        expression: raw.to_string(),
+        timezone: None,
+        description: format!("Not understood: {message}"),
+        command: None,
+        user: None,
+        next_runs: Vec::new(),
+        window: None,
+        window_runs: Vec::new(),
+        week_runs: Vec::new(),
+        entry: None,
+    });
+    f
 }
 
 impl Detector for Schedules {
@@ -156,7 +173,11 @@ impl Detector for Schedules {
         let path = inner(e.path);
         if let Some(flavor) = cron::crontab_flavor(path) {
             let c = cron::parse_crontab(e.path, t.text, flavor);
-            out.extend(c.invalid.into_iter().map(|i| invalid(e.path, i)));
+            out.extend(
+                c.invalid
+                    .into_iter()
+                    .map(|i| invalid(e.path, Kind::Cron, i)),
+            );
             if path.ends_with("etc/crontab") {
                 for rp in c.run_parts {
                     self.run_parts.insert(rp.dir.clone(), rp);
@@ -165,15 +186,22 @@ impl Detector for Schedules {
             self.tasks.extend(c.tasks);
         } else if cron::is_anacrontab(path) {
             let a = cron::parse_anacrontab(e.path, t.text);
-            out.extend(a.invalid.into_iter().map(|i| invalid(e.path, i)));
+            out.extend(
+                a.invalid
+                    .into_iter()
+                    .map(|i| invalid(e.path, Kind::Anacron, i)),
+            );
             for (dir, anchor, source) in a.run_parts {
                 self.anacron_parts.insert(dir, (anchor, source));
             }
             self.tasks.extend(a.tasks);
         } else {
             self.systemd.add(e.path, t.text);
-            if let Some(p) = FORMATS.iter().find_map(|detect| detect(e.path, t.text)) {
-                out.extend(p.invalid.into_iter().map(|i| invalid(e.path, i)));
+            let found = FORMATS
+                .iter()
+                .find_map(|(kind, detect)| detect(e.path, t.text).map(|p| (*kind, p)));
+            if let Some((kind, p)) = found {
+                out.extend(p.invalid.into_iter().map(|i| invalid(e.path, kind, i)));
                 self.tasks.extend(p.tasks);
             }
         }
@@ -183,7 +211,7 @@ impl Detector for Schedules {
         self.time_periodic_scripts();
         let units = self.systemd.finish();
         for (path, line, message, raw) in units.invalid_at {
-            out.push(invalid(&path, (line, message, raw)));
+            out.push(invalid(&path, Kind::SystemdTimer, (line, message, raw)));
         }
         self.tasks.extend(units.tasks);
         let tasks = std::mem::take(&mut self.tasks);
@@ -323,7 +351,16 @@ impl Schedules {
             _ => "",
         };
         let lead = e.description.split(" (").next().unwrap_or(&e.description);
-        let title = format!("{lead}: runs {}{who}{when}", shorten(&what, 120));
+        let runs = if what.trim().is_empty() {
+            // The command is unknown (a timer whose service is not shipped): say why.
+            match &task.note {
+                Some(note) => format!("command unknown ({})", shorten(&visible(note), 120)),
+                None => "command unknown".to_string(),
+            }
+        } else {
+            format!("runs {}", shorten(&what, 120))
+        };
+        let title = format!("{lead}: {runs}{who}{when}");
         let info = ScheduleInfo {
             kind: task.kind.as_str().to_string(),
             expression: task.expression.clone(),
