@@ -197,6 +197,10 @@ pub struct ScheduleInfo {
     /// Extension to the contract.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub week_runs: Vec<String>,
+    /// False for tasks that never fire (suspended, disabled, not understood). Extension to the
+    /// contract; written only when false.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub enabled: bool,
     /// The package entry the command runs, when it is in the package. Extension to the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
@@ -306,6 +310,10 @@ pub struct Report {
 
 fn default_true() -> bool {
     true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// One step of the generated checklist.

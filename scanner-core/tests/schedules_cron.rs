@@ -86,6 +86,7 @@ fn panic_free_default() -> scanner_core::report::ScheduleInfo {
         window: None,
         window_runs: Vec::new(),
         week_runs: Vec::new(),
+        enabled: true,
         entry: None,
     }
 }

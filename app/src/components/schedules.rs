@@ -153,7 +153,7 @@ fn timeline(props: &Props) -> Html {
         });
         // Events and intervals have no fixed instants: a hatched band says "any time". A task
         // that fires more often than the list keeps is a solid bar.
-        let anytime = f.rule != "schedule.invalid"
+        let anytime = s.enabled
             && s.week_runs.is_empty()
             && s.next_runs.is_empty()
             && s.window.as_deref() != Some("never");

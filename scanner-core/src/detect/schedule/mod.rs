@@ -143,6 +143,7 @@ fn invalid(path: &str, kind: Kind, (line, message, raw): cron::Invalid) -> NewFi
         window: None,
         window_runs: Vec::new(),
         week_runs: Vec::new(),
+        enabled: false,
         entry: None,
     });
     f
@@ -372,6 +373,7 @@ impl Schedules {
             window: e.window.map(|w| w.as_str().to_string()),
             window_runs: e.window_runs.iter().map(|t| rfc3339(*t)).collect(),
             week_runs: e.week_runs.iter().map(|t| rfc3339(*t)).collect(),
+            enabled: task.enabled,
             entry,
         };
         let mut f = NewFinding::new(rule_for(task.kind), &task.path, title)
