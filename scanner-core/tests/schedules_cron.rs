@@ -184,3 +184,23 @@ case! {
         assert_eq!(encrypted.related, std::slice::from_ref(&task.id));
     }
 }
+
+case! {
+    fn scripts_named_like_crontabs_are_not_crontabs() {
+        let pkg = fixture(r#"
+            //- /usr/share/doc/passwd/examples/passwd.expire.cron
+            #!/usr/bin/perl
+            $LOW_UID=1000;
+            @shent = split(':', $_);
+            //- /deploy/backup.cron
+            if [ -x /x ]; then
+            run it
+            fi
+            //- /deploy/real.cron
+            0 4 * * * /opt/acme/bin/backup.sh
+        "#);
+        let r = scan_bytes(&pkg);
+        let rules: Vec<_> = r.findings.iter().map(|f| (f.rule.as_str(), f.path.as_str())).collect();
+        assert_eq!(rules, [("schedule.cron", "deploy/real.cron")]);
+    }
+}

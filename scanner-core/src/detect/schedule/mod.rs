@@ -47,6 +47,10 @@ const FORMATS: [(Kind, Detect); 7] = [
     (Kind::Celery, celery::detect),
 ];
 
+/// Unreadable schedule lines reported per file at most (a script mistaken for a crontab would
+/// otherwise give one finding per line).
+const MAX_INVALID_PER_FILE: usize = 20;
+
 /// The schedules detector.
 #[derive(Debug)]
 pub struct Schedules {
@@ -174,9 +178,20 @@ impl Detector for Schedules {
         let path = inner(e.path);
         if let Some(flavor) = cron::crontab_flavor(path) {
             let c = cron::parse_crontab(e.path, t.text, flavor);
+            // A file that is a crontab only by its name (`*.cron`, `crontab`) and reads as a
+            // script (a `#!` line, or nothing but unreadable lines) is a script, not a crontab.
+            let by_location = path.ends_with("etc/crontab")
+                || path.contains("etc/cron.d/")
+                || path.contains("var/spool/cron/");
+            let not_a_crontab =
+                t.text.starts_with("#!") || (c.tasks.is_empty() && c.invalid.len() >= 3);
+            if !by_location && not_a_crontab {
+                return;
+            }
             out.extend(
                 c.invalid
                     .into_iter()
+                    .take(MAX_INVALID_PER_FILE)
                     .map(|i| invalid(e.path, Kind::Cron, i)),
             );
             if path.ends_with("etc/crontab") {
