@@ -168,6 +168,38 @@ pub struct Finding {
     /// Present when `category` is `schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleInfo>,
+    /// Present when `category` is `endpoint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<EndpointInfo>,
+    /// Present when `category` is `credential`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialInfo>,
+}
+
+/// A place the package talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointInfo {
+    /// As found, with any credentials removed.
+    pub url: String,
+    /// `sftp`, `https`, `jdbc:postgresql`, `unc`, `scp`, `host` (a bare host value), `ip`...
+    pub scheme: String,
+    /// Host name or address (lowercase).
+    pub host: String,
+    /// Port, given or the scheme's default.
+    pub port: Option<u16>,
+    /// `runtime`, `documentation` or `local`.
+    pub class: String,
+    /// The host is in the profile's `retired_hosts`.
+    pub retired: bool,
+}
+
+/// A secret the package carries, never in clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialInfo {
+    /// `password`, `aws-access-key`, `private-key`...
+    pub kind: String,
+    /// Masked value: its first characters and its length, e.g. `Wi******** (11)`.
+    pub redacted: String,
 }
 
 /// What a scheduled task is, when it fires, and whether it fires inside the maintenance window.

@@ -268,6 +268,8 @@ impl<S: ScanSink> Collector<'_, S> {
                 evidence: nf.evidence,
                 related: Vec::new(),
                 schedule: nf.schedule,
+                endpoint: nf.endpoint,
+                credential: nf.credential,
             };
             self.sink.finding(&f);
             self.findings.push(f);

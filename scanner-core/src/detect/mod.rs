@@ -10,7 +10,7 @@ mod hygiene;
 pub mod schedule;
 
 use crate::profile::Profile;
-use crate::report::{ScheduleInfo, Severity};
+use crate::report::{CredentialInfo, EndpointInfo, ScheduleInfo, Severity};
 use crate::rules::Rule;
 use crate::text::Encoding;
 use chrono::{DateTime, Utc};
@@ -78,6 +78,10 @@ pub struct NewFinding {
     pub key: String,
     /// The schedule, for `schedule` findings.
     pub schedule: Option<ScheduleInfo>,
+    /// The endpoint, for `endpoint` findings.
+    pub endpoint: Option<EndpointInfo>,
+    /// The credential, for `credential` findings (masked).
+    pub credential: Option<CredentialInfo>,
 }
 
 impl NewFinding {
@@ -92,6 +96,8 @@ impl NewFinding {
             evidence: String::new(),
             key: String::new(),
             schedule: None,
+            endpoint: None,
+            credential: None,
         }
     }
 
