@@ -183,6 +183,22 @@ pub fn timeline(
     (midnight(first), midnight(first + Duration::days(7)))
 }
 
+/// English month names, January first, for descriptions.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// How many next runs a report lists.
 pub const NEXT_RUNS: usize = 5;
 /// Most firings listed inside a window.

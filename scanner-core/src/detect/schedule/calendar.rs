@@ -34,6 +34,7 @@
 //! month, hides such a firing.
 
 use crate::schedule::Recurrence;
+use crate::schedule::MONTHS;
 use chrono::{
     DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
     TimeZone, Timelike, Utc,
@@ -55,20 +56,6 @@ const MAX_ITERATIONS: u32 = 1000;
 const ALL_WEEKDAYS: u8 = 0x7f;
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// One element of a field's list: a value, a range `start..stop`, a repetition
 /// `start[..stop]/repeat`. `stop` is -1 when absent. Seconds are in microseconds.

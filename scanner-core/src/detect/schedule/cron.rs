@@ -103,7 +103,8 @@ pub struct RunParts {
     pub jitter: Duration,
 }
 
-const MACROS: [(&str, &str); 7] = [
+/// The schedule macros of Vixie cron and cronie (`@reboot` aside), with their patterns.
+pub const MACROS: [(&str, &str); 7] = [
     ("@yearly", "0 0 1 1 *"),
     ("@annually", "0 0 1 1 *"),
     ("@monthly", "0 0 1 * *"),

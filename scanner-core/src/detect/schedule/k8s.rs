@@ -18,6 +18,7 @@
 //! A job that fires during the maintenance window runs against a half-upgraded system.
 
 use super::cron::Invalid;
+use super::cron::MACROS;
 use super::Parsed;
 use crate::schedule::{CronDialect, CronRecurrence, Kind, Task, Timing};
 use chrono::Duration;
@@ -364,17 +365,6 @@ fn templated(value: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 // Cron patterns as the Kubernetes controller and GitHub take them.
-
-/// Macros the CronJob controller (robfig/cron) expands, as in cron.rs.
-const MACROS: [(&str, &str); 7] = [
-    ("@yearly", "0 0 1 1 *"),
-    ("@annually", "0 0 1 1 *"),
-    ("@monthly", "0 0 1 * *"),
-    ("@weekly", "0 0 * * 0"),
-    ("@daily", "0 0 * * *"),
-    ("@midnight", "0 0 * * *"),
-    ("@hourly", "0 * * * *"),
-];
 
 const FIELDS: [&str; 5] = ["minute", "hour", "day-of-month", "month", "day-of-week"];
 const MONTHS: [&str; 12] = [

@@ -39,6 +39,7 @@
 use super::cron::Invalid;
 use super::k8s::raw_line;
 use super::Parsed;
+use crate::schedule::MONTHS;
 use crate::schedule::{words, CronDialect, CronRecurrence, Kind, Recurrence, Task, Timing};
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
@@ -294,20 +295,6 @@ const WEEKDAYS: [&str; 7] = [
     "Thursday",
     "Friday",
     "Saturday",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 const ORDINALS: [&str; 4] = ["first", "second", "third", "fourth"];
 
