@@ -1,7 +1,7 @@
 //! The root component: owns the state and the scan worker, and lays the page out.
 
 use crate::client::ScanClient;
-use crate::components::drop_zone::DropZone;
+use crate::components::drop_zone::{drop_handler, DropZone};
 use crate::components::file_tree::FileTree;
 use crate::components::findings::Findings;
 use crate::components::header::Header;
@@ -192,21 +192,7 @@ pub fn App() -> Html {
     };
     // Dropping a file anywhere on the page works too, not only on the zone.
     let on_page_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
-    let on_page_drop = {
-        let on_file = on_file.clone();
-        let on_drag = on_drag.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            on_drag.emit(false);
-            if let Some(file) = e
-                .data_transfer()
-                .and_then(|dt| dt.files())
-                .and_then(|l| l.get(0))
-            {
-                on_file.emit(file);
-            }
-        })
-    };
+    let on_page_drop = drop_handler(on_file.clone(), on_drag.clone());
 
     let s = &*state;
     let state_rc: Rc<State> = Rc::new(s.clone());

@@ -3,6 +3,23 @@
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
+/// A drop handler: takes the first dropped file and ends the drag state. The page and the
+/// zone share it; it stops the event, so a drop on the zone is not handled twice.
+pub fn drop_handler(on_file: Callback<File>, on_drag: Callback<bool>) -> Callback<DragEvent> {
+    Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        e.stop_propagation();
+        on_drag.emit(false);
+        if let Some(file) = e
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|l| l.get(0))
+        {
+            on_file.emit(file);
+        }
+    })
+}
+
 /// Props of [`DropZone`].
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -46,21 +63,7 @@ pub fn DropZone(props: &Props) -> Html {
         let on_drag = props.on_drag.clone();
         Callback::from(move |_: DragEvent| on_drag.emit(false))
     };
-    let on_drop = {
-        let on_file = props.on_file.clone();
-        let on_drag = props.on_drag.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            on_drag.emit(false);
-            if let Some(file) = e
-                .data_transfer()
-                .and_then(|dt| dt.files())
-                .and_then(|l| l.get(0))
-            {
-                on_file.emit(file);
-            }
-        })
-    };
+    let on_drop = drop_handler(props.on_file.clone(), props.on_drag.clone());
     let on_sample = {
         let cb = props.on_sample.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
