@@ -9,6 +9,7 @@ use crate::components::profile_panel::ProfilePanel;
 use crate::components::progress::ProgressBar;
 use crate::components::schedules::Schedules;
 use crate::components::source_view::SourceView;
+use crate::components::stories::Stories;
 use crate::components::summary::Summary;
 use crate::format;
 use crate::protocol::{Request, Response};
@@ -254,7 +255,10 @@ pub fn App() -> Html {
                     </div>
                 }
                 if s.has_results() || !s.findings.is_empty() {
-                    <Summary state={state_rc.clone()} on_filter={on_filter.clone()} />
+                    <div class="overview">
+                        <Summary state={state_rc.clone()} on_filter={on_filter.clone()} />
+                        <Stories findings={s.all_findings().into_iter().cloned().collect::<Vec<_>>()} on_open={on_open.clone()} />
+                    </div>
                     <nav class="tabs" role="tablist">
                         {tab_button(Tab::Findings, format!("Findings {}", format::count(s.all_findings().len() as u64)))}
                         {tab_button(Tab::Schedules, format!("Schedules {}", format::count(schedule_findings.len() as u64)))}

@@ -40,6 +40,7 @@ pub mod report;
 pub mod rules;
 mod scan;
 pub mod schedule;
+pub mod story;
 pub mod text;
 
 pub use archive::{ScanError, NESTED_SEPARATOR};

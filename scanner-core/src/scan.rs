@@ -14,6 +14,7 @@
 use crate::archive::{self, ContainerInfo, ScanError, WalkProgress, WalkSink};
 use crate::detect::{self, Detector, EntryInfo, NewFinding, TextEntry};
 use crate::profile::{Limits, Profile};
+use crate::report::Severity;
 use crate::report::{
     finding_order, Diagnostic, FileEntry, FileKind, Finding, PackageInfo, Report, ToolInfo,
     SCHEMA_ID,
@@ -207,13 +208,25 @@ fn link_stories(findings: &mut [Finding]) {
             }
         }
     }
-    for (i, j) in links {
+    for &(i, j) in &links {
         let (a, b) = (findings[i].id.clone(), findings[j].id.clone());
         if !findings[i].related.contains(&b) {
             findings[i].related.push(b);
         }
         if !findings[j].related.contains(&a) {
             findings[j].related.push(a);
+        }
+    }
+    // Severity follows the chain: a task that fires inside the window and reaches a retired
+    // host is critical.
+    for &(i, j) in &links {
+        let inside = findings[i]
+            .schedule
+            .as_ref()
+            .is_some_and(|s| s.window.as_deref() == Some("always"));
+        let retired = findings[j].endpoint.as_ref().is_some_and(|e| e.retired);
+        if inside && retired {
+            findings[i].severity = Severity::Critical;
         }
     }
 }

@@ -182,6 +182,13 @@ case! {
         assert_eq!(encrypted.rule, "archive.encrypted-entry");
         assert_eq!(task.related, std::slice::from_ref(&encrypted.id));
         assert_eq!(encrypted.related, std::slice::from_ref(&task.id));
+        let stories = scanner_core::story::stories(&r.findings);
+        assert_eq!(stories.len(), 1);
+        assert_eq!(
+            stories[0].sentence,
+            "At 03:00, every day (inside the maintenance window): etc/cron.d/sync runs opt/acme/bin/sync.sh. Also: encrypted entry, content not inspected: opt/acme/bin/sync.sh."
+        );
+        assert_eq!(stories[0].severity, Severity::High);
     }
 }
 

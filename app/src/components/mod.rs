@@ -8,6 +8,7 @@ pub mod profile_panel;
 pub mod progress;
 pub mod schedules;
 pub mod source_view;
+pub mod stories;
 pub mod summary;
 
 use scanner_core::Severity;
