@@ -1,7 +1,9 @@
 //! The root component: owns the state and the scan worker, and lays the page out.
 
 use crate::client::ScanClient;
+use crate::components::credentials::Credentials;
 use crate::components::drop_zone::{drop_handler, DropZone};
+use crate::components::endpoints::Endpoints;
 use crate::components::file_tree::FileTree;
 use crate::components::findings::Findings;
 use crate::components::header::Header;
@@ -197,12 +199,25 @@ pub fn App() -> Html {
 
     let s = &*state;
     let state_rc: Rc<State> = Rc::new(s.clone());
-    let schedule_findings: Vec<scanner_core::Finding> = s
-        .all_findings()
-        .into_iter()
-        .filter(|f| f.schedule.is_some())
-        .cloned()
-        .collect();
+    let of_category = |c: scanner_core::Category| -> Vec<scanner_core::Finding> {
+        s.all_findings()
+            .into_iter()
+            .filter(|f| f.category == c)
+            .cloned()
+            .collect()
+    };
+    let schedule_findings = of_category(scanner_core::Category::Schedule);
+    let endpoint_findings = of_category(scanner_core::Category::Endpoint);
+    let credential_findings = of_category(scanner_core::Category::Credential);
+    // Lines of the open entry that hold a credential: shown masked until revealed.
+    let masked: Vec<(u32, String)> = match &s.source {
+        Some(src) => credential_findings
+            .iter()
+            .filter(|f| f.path == src.path)
+            .filter_map(|f| f.line.map(|l| (l, f.evidence.clone())))
+            .collect(),
+        None => Vec::new(),
+    };
     let reference_now = s
         .report
         .as_ref()
@@ -262,6 +277,8 @@ pub fn App() -> Html {
                     <nav class="tabs" role="tablist">
                         {tab_button(Tab::Findings, format!("Findings {}", format::count(s.all_findings().len() as u64)))}
                         {tab_button(Tab::Schedules, format!("Schedules {}", format::count(schedule_findings.len() as u64)))}
+                        {tab_button(Tab::Endpoints, format!("Endpoints {}", format::count(endpoint_findings.len() as u64)))}
+                        {tab_button(Tab::Credentials, format!("Credentials {}", format::count(credential_findings.len() as u64)))}
                         {tab_button(Tab::Files, format!("Files {}", format::count(s.files.len() as u64)))}
                         {tab_button(Tab::Diagnostics, format!("Not read {}", format::count(s.diagnostics.len() as u64)))}
                     </nav>
@@ -272,6 +289,12 @@ pub fn App() -> Html {
                                 <Schedules findings={schedule_findings.clone()} profile={s.profile.clone()} now={reference_now}
                                     files={s.files.len()} on_open={on_open.clone()} />
                             },
+                            Tab::Endpoints => html! {
+                                <Endpoints findings={endpoint_findings.clone()} files={s.files.len()} on_open={on_open.clone()} />
+                            },
+                            Tab::Credentials => html! {
+                                <Credentials findings={credential_findings.clone()} files={s.files.len()} on_open={on_open.clone()} />
+                            },
                             Tab::Files => html! { <FileTree state={state_rc.clone()} on_open={on_open.clone()} /> },
                             Tab::Diagnostics => diagnostics(s),
                         }}
@@ -279,7 +302,7 @@ pub fn App() -> Html {
                 }
             </main>
             if let Some(src) = &s.source {
-                <SourceView source={src.clone()} on_close={on_close} />
+                <SourceView key={src.path.clone()} source={src.clone()} masked={masked} on_close={on_close} />
             }
         </div>
     }
@@ -289,6 +312,8 @@ fn tab_id(tab: Tab) -> &'static str {
     match tab {
         Tab::Findings => "findings",
         Tab::Schedules => "schedules",
+        Tab::Endpoints => "endpoints",
+        Tab::Credentials => "credentials",
         Tab::Files => "files",
         Tab::Diagnostics => "diagnostics",
     }

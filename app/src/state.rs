@@ -66,6 +66,10 @@ pub enum Tab {
     Findings,
     /// Scheduled tasks: table and week timeline.
     Schedules,
+    /// Endpoints by host.
+    Endpoints,
+    /// Credentials, masked.
+    Credentials,
     /// The package's files.
     Files,
     /// What could not be read.

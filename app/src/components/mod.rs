@@ -1,6 +1,8 @@
 //! One component per file. Elements a test reads carry `data-testid`.
 
+pub mod credentials;
 pub mod drop_zone;
+pub mod endpoints;
 pub mod file_tree;
 pub mod findings;
 pub mod header;

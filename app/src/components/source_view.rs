@@ -15,6 +15,10 @@ const WINDOW: usize = 2000;
 pub struct Props {
     /// What to show.
     pub source: Source,
+    /// Lines that hold a credential, with the line as the finding shows it (masked). They are
+    /// shown masked until the reviewer reveals them, on screen only.
+    #[prop_or_default]
+    pub masked: Vec<(u32, String)>,
     /// Close the view.
     pub on_close: Callback<()>,
 }
@@ -23,6 +27,7 @@ pub struct Props {
 #[component]
 pub fn SourceView(props: &Props) -> Html {
     let panel = use_node_ref();
+    let revealed = use_state(std::collections::HashSet::<usize>::new);
     let src = &props.source;
     // Focus the panel when it opens and scroll the highlighted line into view.
     {
@@ -77,11 +82,29 @@ pub fn SourceView(props: &Props) -> Html {
             let end = (start + WINDOW - 1).min(lines.len());
             let rows = (start..=end).map(|n| {
                 let hit = src.line == Some(n as u32);
+                let secret = props.masked.iter().find(|(l, _)| *l as usize == n);
+                let shown = match secret {
+                    Some((_, masked)) if !revealed.contains(&n) => {
+                        let revealed = revealed.clone();
+                        let reveal = Callback::from(move |_: MouseEvent| {
+                            let mut set = (*revealed).clone();
+                            set.insert(n);
+                            revealed.set(set);
+                        });
+                        html! {
+                            <>
+                                <span class="lt" data-testid="masked-line">{scanner_core::text::visible(masked).into_owned()}</span>
+                                <button type="button" class="link small reveal" data-testid="reveal" onclick={reveal}>{"reveal"}</button>
+                            </>
+                        }
+                    }
+                    _ => html! { <span class="lt">{scanner_core::text::visible(lines[n - 1]).into_owned()}</span> },
+                };
                 html! {
                     <div class={classes!("line", hit.then_some("hit"))} data-line={n.to_string()}
                         aria-current={hit.then_some("true")}>
                         <span class="ln num" aria-hidden="true">{n}</span>
-                        <span class="lt">{scanner_core::text::visible(lines[n - 1]).into_owned()}</span>
+                        {shown}
                     </div>
                 }
             });
