@@ -69,6 +69,46 @@ pub struct Profile {
     pub ignore: Vec<String>,
     /// Scan limits.
     pub limits: Limits,
+    /// The reviewer's own credential rules (`[[rules]]`, gitleaks format).
+    pub rules: Vec<UserRule>,
+}
+
+/// A credential rule of the profile, in gitleaks' format (`[[rules]]`). Its regexes were
+/// compiled once when the profile was read, so the detector can rely on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRule {
+    /// Short id, shown as the finding's credential kind.
+    pub id: String,
+    /// What it finds.
+    pub description: String,
+    /// The pattern (Rust `regex` syntax, which is close to Go's RE2).
+    pub regex: String,
+    /// The capture group that holds the secret (0: the whole match; default 1 when the regex
+    /// has groups).
+    pub secret_group: Option<usize>,
+    /// Words one of which must occur in the text (case-insensitive) for the rule to be tried.
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy (bits per character) of the secret.
+    pub entropy: Option<f64>,
+    /// Only files whose path matches this regex.
+    pub path: Option<String>,
+    /// Exceptions.
+    pub allowlists: Vec<UserAllowlist>,
+}
+
+// `entropy` is checked to be finite when the profile is read, so equality is total.
+impl Eq for UserRule {}
+
+/// Exceptions to a [`UserRule`]: a match is dropped when its secret matches one of `regexes`,
+/// contains one of `stopwords`, or its file path matches one of `paths`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserAllowlist {
+    /// Regexes over the secret.
+    pub regexes: Vec<String>,
+    /// Regexes over the file path.
+    pub paths: Vec<String>,
+    /// Words that, contained in the secret (case-insensitive), drop it.
+    pub stopwords: Vec<String>,
 }
 
 impl Default for Profile {
@@ -79,6 +119,7 @@ impl Default for Profile {
             retired_hosts: Vec::new(),
             ignore: Vec::new(),
             limits: Limits::default(),
+            rules: Vec::new(),
         }
     }
 }
@@ -92,6 +133,50 @@ struct RawProfile {
     retired_hosts: Vec<String>,
     ignore: Vec<String>,
     limits: Limits,
+    rules: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    regex: Spanned<String>,
+    #[serde(default, rename = "secretGroup", alias = "secret_group")]
+    secret_group: Option<usize>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    entropy: Option<Spanned<f64>>,
+    #[serde(default)]
+    path: Option<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    allowlists: Vec<RawAllowlist>,
+    /// gitleaks' older single-allowlist form.
+    #[serde(default)]
+    allowlist: Option<RawAllowlist>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct RawAllowlist {
+    description: String,
+    regexes: Vec<Spanned<String>>,
+    paths: Vec<Spanned<String>>,
+    stopwords: Vec<String>,
+}
+
+/// Largest compiled size of one profile regex (a guard against patterns that explode).
+pub const USER_REGEX_SIZE_LIMIT: usize = 2 << 20;
+
+/// Compile a profile regex with the scanner's limits.
+pub fn compile_user_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(USER_REGEX_SIZE_LIMIT)
+        .build()
 }
 
 #[derive(Deserialize)]
@@ -186,12 +271,87 @@ impl Profile {
                 Some(Window { start, end })
             }
         };
+        let mut rules = Vec::with_capacity(raw.rules.len());
+        for r in raw.rules {
+            let _ = &r.tags;
+            if r.id.get_ref().trim().is_empty() {
+                return Err(at(r.id.span(), "a rule needs a non-empty id".into()));
+            }
+            let check = |v: &Spanned<String>, what: &str| {
+                compile_user_regex(v.get_ref()).map_err(|e| {
+                    let msg = e.to_string();
+                    let first = msg.lines().last().unwrap_or("").trim().to_string();
+                    at(
+                        v.span(),
+                        format!(
+                            "rule '{}': {what} is not a valid regex: {first}",
+                            r.id.get_ref()
+                        ),
+                    )
+                })
+            };
+            let re = check(&r.regex, "regex")?;
+            if let Some(g) = r.secret_group {
+                if g >= re.captures_len() {
+                    return Err(at(
+                        r.regex.span(),
+                        format!(
+                            "rule '{}': secretGroup {g} but the regex has {} group(s)",
+                            r.id.get_ref(),
+                            re.captures_len().saturating_sub(1)
+                        ),
+                    ));
+                }
+            }
+            if let Some(p) = &r.path {
+                check(p, "path")?;
+            }
+            let entropy = match r.entropy {
+                None => None,
+                Some(e) => {
+                    let v = *e.get_ref();
+                    if !v.is_finite() || v < 0.0 {
+                        return Err(at(
+                            e.span(),
+                            format!("rule '{}': entropy must be a number >= 0", r.id.get_ref()),
+                        ));
+                    }
+                    Some(v)
+                }
+            };
+            let mut allowlists = Vec::new();
+            for a in r.allowlists.into_iter().chain(r.allowlist) {
+                let _ = &a.description;
+                for v in &a.regexes {
+                    check(v, "allowlist regex")?;
+                }
+                for v in &a.paths {
+                    check(v, "allowlist path")?;
+                }
+                allowlists.push(UserAllowlist {
+                    regexes: a.regexes.into_iter().map(Spanned::into_inner).collect(),
+                    paths: a.paths.into_iter().map(Spanned::into_inner).collect(),
+                    stopwords: a.stopwords,
+                });
+            }
+            rules.push(UserRule {
+                id: r.id.into_inner(),
+                description: r.description,
+                regex: r.regex.into_inner(),
+                secret_group: r.secret_group,
+                keywords: r.keywords,
+                entropy,
+                path: r.path.map(Spanned::into_inner),
+                allowlists,
+            });
+        }
         Ok(Profile {
             timezone,
             maintenance_window,
             retired_hosts: raw.retired_hosts,
             ignore: raw.ignore,
             limits: raw.limits,
+            rules,
         })
     }
 
@@ -222,8 +382,65 @@ impl Profile {
             "\n[limits]\nmax_entries = {}\nmax_total_bytes = {}\nmax_entry_bytes = {}\nmax_ratio = {}\nmax_depth = {}\nmax_nested_bytes = {}",
             l.max_entries, l.max_total_bytes, l.max_entry_bytes, l.max_ratio, l.max_depth, l.max_nested_bytes
         );
+        let strings = |v: &[String]| {
+            v.iter()
+                .map(|x| toml_string(x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for r in &self.rules {
+            let _ = writeln!(
+                s,
+                "\n[[rules]]\nid = {}\ndescription = {}\nregex = {}",
+                toml_string(&r.id),
+                toml_string(&r.description),
+                toml_string(&r.regex)
+            );
+            if let Some(g) = r.secret_group {
+                let _ = writeln!(s, "secretGroup = {g}");
+            }
+            let _ = writeln!(s, "keywords = [{}]", strings(&r.keywords));
+            if let Some(e) = r.entropy {
+                // `{:?}` keeps a decimal point, so the value reads back as a float.
+                let _ = writeln!(s, "entropy = {e:?}");
+            }
+            if let Some(p) = &r.path {
+                let _ = writeln!(s, "path = {}", toml_string(p));
+            }
+            for a in &r.allowlists {
+                let _ = writeln!(
+                    s,
+                    "[[rules.allowlists]]\nregexes = [{}]\npaths = [{}]\nstopwords = [{}]",
+                    strings(&a.regexes),
+                    strings(&a.paths),
+                    strings(&a.stopwords)
+                );
+            }
+        }
         s
     }
+}
+
+/// A TOML basic string.
+fn toml_string(v: &str) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(v.len() + 2);
+    s.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\t' => s.push_str("\\t"),
+            '\r' => s.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(s, "\\u{:04X}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
 }
 
 /// 1-based line and column of a byte offset.
@@ -307,5 +524,58 @@ mod tests {
     fn wrong_type_is_an_error_at_its_line() {
         let e = Profile::from_toml("[limits]\nmax_depth = \"five\"\n").unwrap_err();
         assert_eq!(e.line, Some(2), "{e}");
+    }
+
+    #[test]
+    fn user_rules_read_and_round_trip() {
+        let text = r#"ignore = []
+
+[[rules]]
+id = "acme-token"
+description = "ACME token"
+regex = '''acme_([a-z0-9]{24})\b'''
+secretGroup = 1
+keywords = ["acme_"]
+entropy = 3.0
+path = '''\.conf$'''
+[[rules.allowlists]]
+regexes = ['''^0+$''']
+paths = ['''test/''']
+stopwords = ["sample"]
+"#;
+        let p = Profile::from_toml(text);
+        assert!(p.is_ok(), "{p:?}");
+        let Ok(p) = p else { return };
+        assert_eq!(p.rules.len(), 1);
+        let Some(r) = p.rules.first() else { return };
+        assert_eq!(r.id, "acme-token");
+        assert_eq!(r.regex, r"acme_([a-z0-9]{24})\b");
+        assert_eq!(r.secret_group, Some(1));
+        assert_eq!(r.entropy, Some(3.0));
+        assert_eq!(
+            r.allowlists.first().map(|a| a.stopwords.clone()),
+            Some(vec!["sample".to_string()])
+        );
+        assert_eq!(Profile::from_toml(&p.to_toml()), Ok(p));
+    }
+
+    #[test]
+    fn bad_user_regex_names_its_line() {
+        let e = Profile::from_toml(
+            "ignore = []\n[[rules]]\nid = \"x\"\nregex = \"acme_([a-z\"\nkeywords = [\"acme\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("rule 'x'"), "{e}");
+        let e = Profile::from_toml(
+            "[[rules]]\nid = \"x\"\nregex = \"a\"\n[[rules.allowlists]]\nregexes = [\"(\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        let e = Profile::from_toml("[[rules]]\nid = \"x\"\nregex = \"a(b)\"\nsecretGroup = 3\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        let e = Profile::from_toml("[[rules]]\nid = \"x\"\nregx = \"a\"\n").unwrap_err();
+        assert!(e.line.is_some(), "{e}");
     }
 }

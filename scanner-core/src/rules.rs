@@ -98,6 +98,46 @@ rules! {
         what: "A schedule line that its scheduler would reject or that the scanner cannot read.",
         why: "Either the task never runs (and someone expects it to), or it runs at a time nobody reviewed.",
         fix: "Read the line: the finding says what is wrong with it. Fix it in the package or confirm with the vendor.";
+    /// Endpoint on a retired host.
+    ENDPOINT_RETIRED_HOST = "endpoint.retired-host", Endpoint, Critical, "Connects to a retired host",
+        what: "A URL, connection string, UNC path, remote copy, host setting or address that points at a host the profile lists in `retired_hosts` (an exact name or `*.suffix`), outside documentation.",
+        why: "The host is gone or going: whatever uses this endpoint fails at its first run after the upgrade, often at night from a scheduled job, with nobody watching.",
+        fix: "Point the setting at the host that replaced it before the window (or remove the integration), and check the jobs that run this file.";
+    /// URLs (JDBC included).
+    ENDPOINT_URL = "endpoint.url", Endpoint, Low, "Connects to a URL",
+        what: "A URL the package uses at run time: http(s), sftp, ftp, ssh, ldap, smtp, amqp, kafka, redis, mongodb, postgres, mysql, s3, ws and other schemes, and JDBC URLs. Passwords in it are masked. Medium for plain-text protocols (http, ftp, ldap, telnet, ws) to a remote host.",
+        why: "After an upgrade the software connects to the same places as before: hosts renamed, moved or firewalled during the upgrade make it fail, and plain-text protocols may be refused by the new environment.",
+        fix: "Check that the host exists and is reachable from the upgraded system, and prefer the encrypted variant of the protocol.";
+    /// ADO.NET / ODBC connection strings.
+    ENDPOINT_CONNECTION_STRING = "endpoint.connection-string", Endpoint, Low, "Connects to a database (connection string)",
+        what: "An ADO.NET or ODBC connection string (`Server=tcp:host,1433;Database=..`, `Data Source=..`, `Host=..;Port=..`). Passwords in it are masked.",
+        why: "A database server that moves, is renamed or is upgraded at the same time breaks the application at its first query after the upgrade.",
+        fix: "Check the server and port against the target environment; move the string out of the package into the environment's configuration.";
+    /// UNC paths.
+    ENDPOINT_UNC_PATH = "endpoint.unc-path", Endpoint, Low, "Uses a network share (UNC path)",
+        what: "A Windows UNC path (`\\\\server\\share`) in a script or configuration.",
+        why: "File servers are often migrated or renamed; a share that is gone makes copies, backups and imports fail silently.",
+        fix: "Check that the share exists and that the account the software runs as can reach it after the upgrade.";
+    /// scp/rsync/ssh/sftp destinations.
+    ENDPOINT_REMOTE_COPY = "endpoint.remote-copy", Endpoint, Low, "Copies to or logs into a remote host",
+        what: "An scp, rsync, ssh or sftp command with a remote destination (`user@host:/path`), shell variables resolved from the same script.",
+        why: "Transfers to partner or backup hosts break when the host or its keys change; a job that fails to copy often reports nothing.",
+        fix: "Check the host and its SSH host key; make sure the job's account still has its key or credentials after the upgrade.";
+    /// Host values of configuration keys.
+    ENDPOINT_CONFIG_HOST = "endpoint.config-host", Endpoint, Low, "Host set in configuration",
+        what: "A configuration key named like a host, server, address, URL or endpoint (`SFTP_HOST=..`, `cache.redis.host=..`, `host: db01`) whose value is a host name or address.",
+        why: "The software connects to that host after the upgrade: a renamed or retired host breaks it.",
+        fix: "Check the host against the target environment before the window.";
+    /// Address literals.
+    ENDPOINT_IP_ADDRESS = "endpoint.ip-address", Endpoint, Low, "Hard-coded IP address",
+        what: "An IPv4 or IPv6 address literal in a script or configuration (version numbers, OIDs, networks and masks are left out).",
+        why: "Addresses change when machines are moved or rebuilt during an upgrade, and nothing resolves them again.",
+        fix: "Replace the address with a host name, or check it against the target environment.";
+    /// Endpoints in documentation.
+    ENDPOINT_DOCUMENTATION = "endpoint.documentation", Endpoint, Info, "Address in documentation",
+        what: "A URL or address in documentation, examples, licences, package metadata, XML namespaces and schema locations, or comments and docstrings of source files.",
+        why: "Nothing connects to it at run time; it is listed so that the endpoint inventory is complete.",
+        fix: "Nothing to do.";
     /// `../` in an entry name.
     PATH_TRAVERSAL = "archive.path-traversal", Archive, High, "Entry name climbs out of the folder",
         what: "An entry name contains a `..` component that leaves the extraction folder.",
@@ -183,6 +223,61 @@ rules! {
         what: "An entry is an archive in a format the scanner does not open (7z, RAR, xz, bzip2 streams...).",
         why: "Nothing inside it was scanned.",
         fix: "Extract it and scan its content separately.";
+    /// Credentials: cloud.
+    CREDENTIAL_CLOUD = "credential.cloud", Credential, High, "Cloud provider credential in clear text",
+        what: "A cloud provider key or token (AWS, Google Cloud, Azure, DigitalOcean, Linode, Heroku, Cloudflare, Alibaba...) written into a file of the package. Critical for keys that act for a whole account (AWS access keys, service-account private keys, storage account keys).",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: vcs-ci.
+    CREDENTIAL_VCS_CI = "credential.vcs-ci", Credential, High, "Source control or CI token in clear text",
+        what: "A GitHub, GitLab, Bitbucket, CircleCI, Travis, Jenkins or similar token written into a file of the package.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: package-registry.
+    CREDENTIAL_PACKAGE_REGISTRY = "credential.package-registry", Credential, High, "Package registry token in clear text",
+        what: "An npm, PyPI, NuGet, RubyGems, Docker Hub or similar publishing token written into a file of the package.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: payment.
+    CREDENTIAL_PAYMENT = "credential.payment", Credential, High, "Payment provider key in clear text",
+        what: "A Stripe, PayPal, Square, Adyen, Braintree, Shopify or similar secret key written into a file of the package.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: messaging.
+    CREDENTIAL_MESSAGING = "credential.messaging", Credential, High, "Chat bot token or webhook in clear text",
+        what: "A Slack, Discord, Microsoft Teams, Mattermost or Telegram bot token or incoming-webhook URL (the URL is the secret) written into a file of the package.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: saas.
+    CREDENTIAL_SAAS = "credential.saas", Credential, High, "Service API key in clear text",
+        what: "An API key of a hosted service (mail, SMS, monitoring, identity, search, AI, secrets managers...) written into a file of the package.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: database.
+    CREDENTIAL_DATABASE = "credential.database", Credential, High, "Database password in clear text",
+        what: "A database password in a connection string, a .pgpass line, PGPASSWORD or a mysql command line.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: private-key.
+    CREDENTIAL_PRIVATE_KEY = "credential.private-key", Credential, Critical, "Private key in the package",
+        what: "A private key (PEM RSA, EC, DSA, OpenSSH, PKCS#8, PuTTY) or the password of a key store, written into a file of the package.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: auth.
+    CREDENTIAL_AUTH = "credential.auth", Credential, High, "Login in clear text (URL, header, command line)",
+        what: "A user name and password in a URL (scheme://user:pass@host), an Authorization header, a curl -u or sshpass -p command, a .netrc or an htpasswd file, or a signed token (JWT).",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: generic.
+    CREDENTIAL_GENERIC = "credential.generic", Credential, High, "Password or secret assigned in clear text",
+        what: "A configuration key that names a password, secret, token or API key (properties, YAML, JSON, env, shell, XML, INI) with a literal value. Placeholders (${VAR}, {{ x }}, <changeme>, ...) and environment lookups are not reported.",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
+    /// Credentials: custom.
+    CREDENTIAL_CUSTOM = "credential.custom", Credential, High, "Secret matched by a profile rule",
+        what: "A value matched by one of the `[[rules]]` of the reviewer's profile (gitleaks format).",
+        why: "The secret travels with every copy of the package and outlives the upgrade: whoever reads the package can use it, and rotating it later breaks whatever still carries the old value. Findings under test, example and doc folders or in *.example/*.sample files are low: they are usually samples, but check them.",
+        fix: "Move the secret to the target system's secret store or an environment variable the installer sets, rotate it (it has been disclosed), and keep the package free of it. If the value is a known sample, add `preflight:allow` to the line or ignore the finding by id in the profile.";
 }
 
 /// Look a rule up by id.

@@ -14,11 +14,11 @@
 use crate::archive::{self, ContainerInfo, ScanError, WalkProgress, WalkSink};
 use crate::detect::{self, Detector, EntryInfo, NewFinding, TextEntry};
 use crate::profile::{Limits, Profile};
-use crate::report::Severity;
 use crate::report::{
     finding_order, Diagnostic, FileEntry, FileKind, Finding, PackageInfo, Report, ToolInfo,
     SCHEMA_ID,
 };
+use crate::report::{Category, Severity};
 use crate::text::Encoding;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
@@ -270,7 +270,7 @@ impl<S: ScanSink> Collector<'_, S> {
             if self.ignore.contains(&id) {
                 continue;
             }
-            let f = Finding {
+            let mut f = Finding {
                 id,
                 category: nf.rule.category,
                 rule: nf.rule.id.to_string(),
@@ -284,9 +284,37 @@ impl<S: ScanSink> Collector<'_, S> {
                 endpoint: nf.endpoint,
                 credential: nf.credential,
             };
+            mask_secrets(&mut f);
             self.sink.finding(&f);
             self.findings.push(f);
         }
+    }
+}
+
+/// No finding shows a secret: the text other detectors quote from the package (a cron command
+/// with `mysql -pSecret`, a line that also holds a token) goes through the credential rules and
+/// comes out masked, whatever detector wrote it. Credential findings mask their own.
+fn mask_secrets(f: &mut Finding) {
+    if f.category == Category::Credential {
+        return;
+    }
+    let path = f.path.clone();
+    let mask = |s: &mut String| {
+        if !s.is_empty() {
+            *s = crate::detect::credential::mask_secrets(&path, s);
+        }
+    };
+    mask(&mut f.title);
+    mask(&mut f.evidence);
+    if let Some(s) = &mut f.schedule {
+        mask(&mut s.expression);
+        mask(&mut s.description);
+        if let Some(c) = &mut s.command {
+            mask(c);
+        }
+    }
+    if let Some(e) = &mut f.endpoint {
+        mask(&mut e.url);
     }
 }
 

@@ -435,3 +435,22 @@ fn schedule_findings_of_every_kind_match_the_schema() {
     assert!(report.findings.iter().any(|f| f.rule == "schedule.invalid"));
     assert_valid(&report.to_json());
 }
+
+#[test]
+fn endpoint_and_credential_findings_match_the_schema() {
+    let pkg = fixture(
+        r#"
+        //- /opt/acme/conf/application.properties
+        spring.datasource.url=jdbc:postgresql://db01.internal.example.net:5432/acme
+        spring.datasource.password=Vx7!pQ2#mL9z
+        //- /opt/acme/bin/backup.sh
+        #!/bin/sh
+        cp /var/lib/acme/dump.sql file:///mnt/backup/
+        scp dump.sql backup@10.20.30.40:/srv/backups/
+        "#,
+    );
+    let report = scan_bytes(&pkg);
+    assert!(report.findings.iter().any(|f| f.endpoint.is_some()));
+    assert!(report.findings.iter().any(|f| f.credential.is_some()));
+    assert_valid(&report.to_json());
+}

@@ -6,6 +6,8 @@
 //! has already opened nested archives and decoded text. [`registry`] lists them all; a new
 //! detector joins by adding one line there.
 
+pub mod credential;
+pub mod endpoint;
 mod hygiene;
 pub mod schedule;
 
@@ -151,5 +153,7 @@ pub fn registry(profile: &Profile, now: DateTime<Utc>) -> Vec<Box<dyn Detector>>
     vec![
         Box::new(ArchiveHygiene),
         Box::new(schedule::Schedules::new(profile, now)),
+        Box::new(credential::Credentials::new(profile)),
+        Box::new(endpoint::Endpoints::new(profile)),
     ]
 }
