@@ -1,7 +1,7 @@
 //! Host names, addresses and ports: what a valid host looks like, which hosts are the local
 //! machine, which port a scheme uses, and whether a host is retired.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// The port a scheme uses when the address names none. `jdbc:` schemes use their
 /// sub-protocol (`jdbc:postgresql` → 5432).

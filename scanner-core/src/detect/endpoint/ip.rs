@@ -4,7 +4,7 @@
 
 use super::host;
 use super::{Form, Hit};
-use std::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// Bytes an address token is made of.
 fn token_byte(b: u8) -> bool {
