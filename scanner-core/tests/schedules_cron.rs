@@ -193,7 +193,7 @@ case! {
 }
 
 case! {
-    fn scripts_named_like_crontabs_are_not_crontabs() {
+    fn scripts_and_doc_examples_named_like_crontabs_are_not_crontabs() {
         let pkg = fixture(r#"
             //- /usr/share/doc/passwd/examples/passwd.expire.cron
             #!/usr/bin/perl
@@ -203,6 +203,8 @@ case! {
             if [ -x /x ]; then
             run it
             fi
+            //- /usr/share/doc/sysstat/examples/crontab
+            0 * * * * root /usr/lib/sysstat/sa1 600 6
             //- /deploy/real.cron
             0 4 * * * /opt/acme/bin/backup.sh
         "#);

@@ -185,7 +185,11 @@ impl Detector for Schedules {
                 || path.contains("var/spool/cron/");
             let not_a_crontab =
                 t.text.starts_with("#!") || (c.tasks.is_empty() && c.invalid.len() >= 3);
-            if !by_location && not_a_crontab {
+            // An example shipped with the documentation is not installed as a crontab.
+            let example = ["share/doc/", "/doc/", "/docs/", "/examples/", "/example/"]
+                .iter()
+                .any(|d| format!("/{path}").contains(d));
+            if !by_location && (not_a_crontab || example) {
                 return;
             }
             out.extend(
