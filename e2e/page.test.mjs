@@ -44,6 +44,11 @@ test("a dropped package shows its findings, file tree and source", async () => {
   // The bidi name is shown spelled out, never reordered.
   assert.match(await page.getByTestId("findings").innerText(), /invoice<U\+202E>fdp\.sh/);
   await shot(page, "served-findings");
+  // Sorting: most severe first by default, by rule on request.
+  assert.equal((await findingRules(page))[0], "archive.path-traversal");
+  await page.getByTestId("sort-findings").selectOption("rule");
+  assert.deepEqual(await findingRules(page), ["archive.bidi-control", "archive.path-traversal", "schedule.cron"]);
+  await page.getByTestId("sort-findings").selectOption("severity");
 
   await page.getByTestId("tab-files").click();
   await page.getByTestId("file-tree").getByText("app.properties").click();

@@ -129,11 +129,44 @@ pub struct Filter {
     pub category: Option<Category>,
     /// Case-insensitive text in title, path, rule or evidence.
     pub text: String,
+    /// Order of the list.
+    pub sort: SortBy,
+}
+
+/// Orders of the findings list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Most severe first (then path, line).
+    #[default]
+    Severity,
+    /// By entry path and line.
+    Path,
+    /// By rule id.
+    Rule,
+}
+
+impl SortBy {
+    /// All orders with their labels.
+    pub const ALL: [(SortBy, &'static str); 3] = [
+        (SortBy::Severity, "severity"),
+        (SortBy::Path, "path"),
+        (SortBy::Rule, "rule"),
+    ];
+
+    /// Sort findings in this order (stable: ties keep the severity order).
+    pub fn apply(self, v: &mut [&&Finding]) {
+        match self {
+            SortBy::Severity => {}
+            SortBy::Path => v.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line))),
+            SortBy::Rule => v.sort_by(|a, b| a.rule.cmp(&b.rule)),
+        }
+    }
 }
 
 impl Default for Filter {
     fn default() -> Self {
         Filter {
+            sort: SortBy::Severity,
             min_severity: Severity::Info,
             category: None,
             text: String::new(),

@@ -2,7 +2,7 @@
 
 use super::severity_badge;
 use crate::format;
-use crate::state::{Filter, State};
+use crate::state::{Filter, SortBy, State};
 use scanner_core::text::visible;
 use scanner_core::Severity;
 use std::rc::Rc;
@@ -29,7 +29,27 @@ pub fn Findings(props: &Props) -> Html {
     let show_all = use_state(|| false);
     let s = &props.state;
     let all = s.all_findings();
-    let shown: Vec<_> = all.iter().filter(|f| s.filter.matches(f)).collect();
+    let mut shown: Vec<_> = all.iter().filter(|f| s.filter.matches(f)).collect();
+    s.filter.sort.apply(&mut shown);
+    let on_sort = {
+        let on_filter = props.on_filter.clone();
+        let base = s.filter.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let sort = SortBy::ALL
+                .iter()
+                .find(|(_, label)| *label == input.value())
+                .map(|(k, _)| *k)
+                .unwrap_or_default();
+            on_filter.emit(Filter {
+                sort,
+                ..base.clone()
+            });
+        })
+    };
+    let sort_options = SortBy::ALL.iter().map(|(k, label)| {
+        html! { <option value={*label} selected={s.filter.sort == *k}>{format!("by {label}")}</option> }
+    });
     let on_text = {
         let on_filter = props.on_filter.clone();
         let base = s.filter.clone();
@@ -93,6 +113,9 @@ pub fn Findings(props: &Props) -> Html {
             <div class="toolbar">
                 <label>{"Severity "}
                     <select onchange={on_sev} data-testid="filter-severity">{for sev_options}</select>
+                </label>
+                <label>{"Sort "}
+                    <select onchange={on_sort} data-testid="sort-findings">{for sort_options}</select>
                 </label>
                 <input type="search" placeholder="Filter by text, path or rule" aria-label="filter findings"
                     data-testid="filter-text" value={s.filter.text.clone()} oninput={on_text} />
