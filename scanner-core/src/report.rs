@@ -236,6 +236,9 @@ pub struct ScheduleInfo {
     /// The package entry the command runs, when it is in the package. Extension to the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
+    /// Package files that entry sources (`. /etc/acme/env`). Extension to the contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
 }
 
 /// Something that could not be read, and why. Not a risk in itself, but the reviewer must know

@@ -199,12 +199,13 @@ fn link_stories(findings: &mut [Finding]) {
     }
     let mut links: Vec<(usize, usize)> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
-        let Some(entry) = f.schedule.as_ref().and_then(|s| s.entry.as_ref()) else {
-            continue;
-        };
-        for &j in by_path.get(entry).map(Vec::as_slice).unwrap_or(&[]) {
-            if j != i {
-                links.push((i, j));
+        let Some(s) = &f.schedule else { continue };
+        // What the task runs, and the files that script sources.
+        for path in s.entry.iter().chain(&s.sources) {
+            for &j in by_path.get(path).map(Vec::as_slice).unwrap_or(&[]) {
+                if j != i {
+                    links.push((i, j));
+                }
             }
         }
     }

@@ -53,6 +53,10 @@ pub fn stories(findings: &[Finding]) -> Vec<Story> {
             (None, None) => "a command the package does not ship".to_string(),
         };
         let mut sentence = format!("{when}{window}: {} runs {what}", visible(&f.path));
+        if !s.sources.is_empty() {
+            let sourced: Vec<String> = s.sources.iter().map(|p| visible(p).into_owned()).collect();
+            sentence.push_str(&format!(" (sourcing {})", join_and(&sourced)));
+        }
         let mut clauses = Vec::new();
         let mut also = Vec::new();
         for r in &related {

@@ -88,6 +88,7 @@ fn panic_free_default() -> scanner_core::report::ScheduleInfo {
         week_runs: Vec::new(),
         enabled: true,
         entry: None,
+        sources: Vec::new(),
     }
 }
 
@@ -211,5 +212,42 @@ case! {
         let r = scan_bytes(&pkg);
         let rules: Vec<_> = r.findings.iter().map(|f| (f.rule.as_str(), f.path.as_str())).collect();
         assert_eq!(rules, [("schedule.cron", "deploy/real.cron")]);
+    }
+}
+
+case! {
+    fn what_a_script_sources_joins_the_story() {
+        let pkg = fixture(r#"
+            //- /etc/cron.d/import
+            0 3 * * * acme /opt/acme/bin/import.sh
+            //- /opt/acme/bin/import.sh
+            #!/bin/sh
+            . /etc/acme/import.env
+            sftp "$SFTP_USER@$SFTP_HOST:/out" .
+            //- /etc/acme/import.env
+            SFTP_HOST=sftp-legacy.example.net
+            SFTP_PASSWORD='Tq8#Lm2!Vz5x'
+        "#);
+        let p = Profile::from_toml(&format!("retired_hosts = [\"sftp-legacy.example.net\"]\n{WINDOW}"));
+        assert!(p.is_ok(), "{p:?}");
+        let r = scan_with(&pkg, &p.unwrap_or_default());
+        let task = by_path(&r, "etc/cron.d/import");
+        let info = task.schedule.clone().unwrap_or_else(panic_free_default);
+        assert_eq!(info.sources, ["etc/acme/import.env"]);
+        let in_env: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| f.path == "etc/acme/import.env")
+            .map(|f| f.id.as_str())
+            .collect();
+        assert!(in_env.len() >= 2, "{:#?}", r.findings);
+        for id in &in_env {
+            assert!(task.related.iter().any(|r| r == id), "{id} not related to the task");
+        }
+        assert_eq!(task.severity, Severity::Critical);
+        let stories = scanner_core::story::stories(&r.findings);
+        assert!(stories[0].sentence.contains("runs opt/acme/bin/import.sh (sourcing etc/acme/import.env), which "), "{}", stories[0].sentence);
+        assert!(stories[0].sentence.contains("connects to sftp-legacy.example.net (retired)"), "{}", stories[0].sentence);
+        assert!(!r.to_json().contains("Tq8#Lm2!Vz5x"));
     }
 }

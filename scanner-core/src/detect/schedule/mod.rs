@@ -66,6 +66,8 @@ pub struct Schedules {
     anacron_parts: BTreeMap<String, (String, String)>,
     /// Every file path, inner path first (for linking commands to entries).
     files: Vec<(String, String)>,
+    /// Shell scripts and the absolute paths they source (`. /etc/acme/env`), by full path.
+    sourced: std::collections::HashMap<String, Vec<String>>,
     /// systemd units, resolved at the end.
     systemd: systemd::Units,
 }
@@ -115,6 +117,7 @@ impl Schedules {
             anacron_parts: BTreeMap::new(),
             files: Vec::new(),
             systemd: systemd::Units::default(),
+            sourced: std::collections::HashMap::new(),
         }
     }
 }
@@ -149,6 +152,7 @@ fn invalid(path: &str, kind: Kind, (line, message, raw): cron::Invalid) -> NewFi
         week_runs: Vec::new(),
         enabled: false,
         entry: None,
+        sources: Vec::new(),
     });
     f
 }
@@ -176,6 +180,10 @@ impl Detector for Schedules {
 
     fn check_text(&mut self, e: &EntryInfo<'_>, t: &TextEntry<'_>, out: &mut Vec<NewFinding>) {
         let path = inner(e.path);
+        let sources = sourced_files(path, t.text);
+        if !sources.is_empty() {
+            self.sourced.insert(e.path.to_string(), sources);
+        }
         if let Some(flavor) = cron::crontab_flavor(path) {
             let c = cron::parse_crontab(e.path, t.text, flavor);
             // A file that is a crontab only by its name (`*.cron`, `crontab`) and reads as a
@@ -328,24 +336,32 @@ impl Schedules {
                     )
             })
             .filter(|w| w.starts_with('/') && w.len() > 1)
-            .map(|w| w.trim_start_matches('/'));
-        for want in candidates {
-            let hit = self.files.iter().find(|(inner_path, _)| {
+            .collect::<Vec<_>>();
+        candidates.into_iter().find_map(|want| self.find_file(want))
+    }
+
+    /// The package file at an absolute path (also under a top folder).
+    fn find_file(&self, want: &str) -> Option<String> {
+        let want = want.trim_start_matches('/');
+        self.files
+            .iter()
+            .find(|(inner_path, _)| {
                 inner_path == want
                     || inner_path
                         .strip_suffix(want)
                         .is_some_and(|prefix| prefix.ends_with('/'))
-            });
-            if let Some((_, full)) = hit {
-                return Some(full.clone());
-            }
-        }
-        None
+            })
+            .map(|(_, full)| full.clone())
     }
 
     fn finding(&self, task: &Task) -> NewFinding {
         let e = task.evaluate(self.now, self.tz, self.window.as_ref());
         let entry = self.entry_for(task);
+        let sources: Vec<String> = entry
+            .as_ref()
+            .and_then(|p| self.sourced.get(p))
+            .map(|targets| targets.iter().filter_map(|t| self.find_file(t)).collect())
+            .unwrap_or_default();
         let severity = if !task.enabled {
             Severity::Info
         } else {
@@ -394,6 +410,7 @@ impl Schedules {
             week_runs: e.week_runs.iter().map(|t| rfc3339(*t)).collect(),
             enabled: task.enabled,
             entry,
+            sources,
         };
         let mut f = NewFinding::new(rule_for(task.kind), &task.path, title)
             .line(task.line)
@@ -408,6 +425,34 @@ impl Schedules {
         f.schedule = Some(info);
         f
     }
+}
+
+/// The absolute paths a shell script sources (`. /etc/acme/env`, `source /opt/x/lib.sh`).
+fn sourced_files(path: &str, text: &str) -> Vec<String> {
+    let shell = text.starts_with("#!") && text.lines().next().is_some_and(|l| l.contains("sh"))
+        || path.ends_with(".sh")
+        || path.ends_with(".bash");
+    if !shell {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines().take(10_000) {
+        let l = line.trim_start();
+        let rest = l
+            .strip_prefix("source ")
+            .or_else(|| l.strip_prefix(". "))
+            .map(str::trim_start);
+        let Some(rest) = rest else { continue };
+        let target = rest
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .next()
+            .unwrap_or("")
+            .trim_matches(|c| c == '"' || c == '\'');
+        if target.starts_with('/') && target.len() > 1 && !out.iter().any(|t| t == target) {
+            out.push(target.to_string());
+        }
+    }
+    out
 }
 
 fn shorten(s: &str, max: usize) -> String {
