@@ -313,6 +313,35 @@ fn flags<const N: usize>(parent: Option<&El>, names: &[&str; N]) -> [bool; N] {
     out
 }
 
+/// A list of 1-based numbers or `Last`, such as `<DaysOfMonth><Day>1</Day><Day>Last</Day>`:
+/// the set, whether `Last` is in it, and the values as written. An element whose value is
+/// neither comes back as the error, with its value.
+fn numbered<const N: usize>(
+    parent: Option<&El>,
+) -> Result<([bool; N], bool, Vec<String>), (&El, String)> {
+    let mut set = [false; N];
+    let mut last = false;
+    let mut written = Vec::new();
+    for el in parent.map(|p| p.children.as_slice()).unwrap_or(&[]) {
+        let v = el.text.trim();
+        written.push(v.to_string());
+        if v == "Last" {
+            last = true;
+            continue;
+        }
+        match v
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| set.get_mut(i))
+        {
+            Some(slot) => *slot = true,
+            None => return Err((el, v.to_string())),
+        }
+    }
+    Ok((set, last, written))
+}
+
 fn listed<const N: usize>(set: &[bool; N], names: &[&str]) -> Vec<String> {
     set.iter()
         .zip(names)
@@ -1132,30 +1161,8 @@ fn calendar_days(t: &El, text: &str) -> Result<(Days, String), Invalid> {
     }
     if let Some(s) = t.child("ScheduleByMonth") {
         let months = all_months(flags(s.child("Months"), &MONTHS));
-        let mut days = [false; 31];
-        let mut last = false;
-        let mut written = Vec::new();
-        for d in s
-            .child("DaysOfMonth")
-            .map(|d| d.children.as_slice())
-            .unwrap_or(&[])
-        {
-            let v = d.text.trim();
-            written.push(v.to_string());
-            if v == "Last" {
-                last = true;
-                continue;
-            }
-            match v
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .and_then(|i| days.get_mut(i))
-            {
-                Some(slot) => *slot = true,
-                None => return Err(bad(d, format!("day of month '{v}' is not 1 to 31 or Last"))),
-            }
-        }
+        let (days, last, written) = numbered::<31>(s.child("DaysOfMonth"))
+            .map_err(|(d, v)| bad(d, format!("day of month '{v}' is not 1 to 31 or Last")))?;
         if written.is_empty() {
             return Err(bad(s, "ScheduleByMonth names no DaysOfMonth".into()));
         }
@@ -1167,30 +1174,8 @@ fn calendar_days(t: &El, text: &str) -> Result<(Days, String), Invalid> {
     if let Some(s) = t.child("ScheduleByMonthDayOfWeek") {
         let months = all_months(flags(s.child("Months"), &MONTHS));
         let days = flags(s.child("DaysOfWeek"), &WEEKDAYS);
-        let mut weeks = [false; 4];
-        let mut last = false;
-        let mut written = Vec::new();
-        for w in s
-            .child("Weeks")
-            .map(|w| w.children.as_slice())
-            .unwrap_or(&[])
-        {
-            let v = w.text.trim();
-            written.push(v.to_string());
-            if v == "Last" {
-                last = true;
-                continue;
-            }
-            match v
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .and_then(|i| weeks.get_mut(i))
-            {
-                Some(slot) => *slot = true,
-                None => return Err(bad(w, format!("week '{v}' is not 1 to 4 or Last"))),
-            }
-        }
+        let (weeks, last, written) = numbered::<4>(s.child("Weeks"))
+            .map_err(|(w, v)| bad(w, format!("week '{v}' is not 1 to 4 or Last")))?;
         if written.is_empty() || !days.iter().any(|d| *d) {
             return Err(bad(
                 s,
