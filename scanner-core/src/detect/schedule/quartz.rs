@@ -707,6 +707,31 @@ fn properties(path: &str, text: &str) -> Parsed {
     out
 }
 
+/// A trigger's expression as written: a task, a task waiting on a property, or an unreadable
+/// line. An expression computed in code is left alone.
+fn push_trigger(
+    out: &mut Parsed,
+    path: &str,
+    line: u32,
+    expression: &str,
+    timezone: Option<Tz>,
+    command: String,
+    lines: &Lines<'_>,
+) {
+    match resolve(expression) {
+        Resolved::Value(v) => match parse_quartz(&v) {
+            Ok(r) => out
+                .tasks
+                .push(task(path, line, expression, r, timezone, command)),
+            Err(e) => out.invalid.push((line, e, lines.get(line))),
+        },
+        Resolved::Property(p) => out
+            .tasks
+            .push(from_property(path, line, expression, &p, command, timezone)),
+        Resolved::Expression(_) => {}
+    }
+}
+
 /// A task whose schedule is a property the package does not set.
 fn from_property(
     path: &str,
@@ -814,23 +839,7 @@ fn quartz_xml(path: &str, text: &str, xml: &Xml, out: &mut Parsed) {
             .child(i, "time-zone")
             .map(|n| (n.line, n.text.trim().to_string()));
         let timezone = read_zone(tz_value, &lines, &mut out.invalid);
-        match resolve(&expression) {
-            Resolved::Value(v) => match parse_quartz(&v) {
-                Ok(r) => out
-                    .tasks
-                    .push(task(path, line, &expression, r, timezone, command)),
-                Err(e) => out.invalid.push((line, e, lines.get(line))),
-            },
-            Resolved::Property(p) => out.tasks.push(from_property(
-                path,
-                line,
-                &expression,
-                &p,
-                command,
-                timezone,
-            )),
-            Resolved::Expression(_) => {}
-        }
+        push_trigger(out, path, line, &expression, timezone, command, &lines);
     }
     for i in xml.named("simple").collect::<Vec<_>>() {
         let Some(interval) = xml.child(i, "repeat-interval") else {
@@ -945,23 +954,7 @@ fn spring_beans(path: &str, text: &str, xml: &Xml, out: &mut Parsed) {
             };
             let timezone = read_zone(property_value(xml, b, "timeZone"), &lines, &mut out.invalid);
             let command = job_of(b);
-            match resolve(&expression) {
-                Resolved::Value(v) => match parse_quartz(&v) {
-                    Ok(r) => out
-                        .tasks
-                        .push(task(path, line, &expression, r, timezone, command)),
-                    Err(e) => out.invalid.push((line, e, lines.get(line))),
-                },
-                Resolved::Property(p) => out.tasks.push(from_property(
-                    path,
-                    line,
-                    &expression,
-                    &p,
-                    command,
-                    timezone,
-                )),
-                Resolved::Expression(_) => {}
-            }
+            push_trigger(out, path, line, &expression, timezone, command, &lines);
         } else if class.ends_with("SimpleTriggerFactoryBean")
             || class.ends_with("SimpleTriggerBean")
         {
