@@ -1,7 +1,7 @@
 //! Credentials: masked values, the rule and the file. The value itself is not in the report;
 //! "Reveal" opens the source at the line, where it is shown only after a second, explicit click.
 
-use super::severity_badge;
+use super::{severity_badge, source_link};
 use scanner_core::text::visible;
 use scanner_core::Finding;
 use yew::prelude::*;
@@ -28,13 +28,15 @@ pub fn Credentials(props: &Props) -> Html {
         };
     }
     let rows = props.findings.iter().map(|f| {
-        let on_open = props.on_open.clone();
-        let (path, line) = (f.path.clone(), f.line);
-        let open = Callback::from(move |_: MouseEvent| on_open.emit((path.clone(), line)));
         let (kind, masked) = f
             .credential
             .as_ref()
-            .map(|c| (visible(&c.kind).into_owned(), visible(&c.redacted).into_owned()))
+            .map(|c| {
+                (
+                    visible(&c.kind).into_owned(),
+                    visible(&c.redacted).into_owned(),
+                )
+            })
             .unwrap_or_default();
         html! {
             <tr data-testid="credential-row" data-rule={f.rule.clone()}>
@@ -43,9 +45,7 @@ pub fn Credentials(props: &Props) -> Html {
                 <td>{kind}</td>
                 <td class="rule"><code>{&f.rule}</code></td>
                 <td class="path">
-                    <button type="button" class="link" onclick={open}>
-                        <code>{format!("{}{}", visible(&f.path), f.line.map(|l| format!(":{l}")).unwrap_or_default())}</code>
-                    </button>
+                    {source_link(f, &props.on_open)}
                 </td>
             </tr>
         }

@@ -1,7 +1,7 @@
 //! Endpoints grouped by host: retired hosts first, then runtime, local and documentation
 //! (documentation collapsed), each with its schemes, ports and where it is used.
 
-use super::severity_badge;
+use super::{severity_badge, source_link};
 use scanner_core::text::visible;
 use scanner_core::Finding;
 use std::collections::BTreeMap;
@@ -78,15 +78,10 @@ pub fn Endpoints(props: &Props) -> Html {
         schemes.dedup();
         let worst = h.uses.iter().map(|f| f.severity).max();
         let rows = h.uses.iter().map(|f| {
-            let on_open = props.on_open.clone();
-            let (path, line) = (f.path.clone(), f.line);
-            let open = Callback::from(move |_: MouseEvent| on_open.emit((path.clone(), line)));
             let url = f.endpoint.as_ref().map(|e| visible(&e.url).into_owned()).unwrap_or_default();
             html! {
                 <li>
-                    <button type="button" class="link" onclick={open}>
-                        <code>{format!("{}{}", visible(&f.path), f.line.map(|l| format!(":{l}")).unwrap_or_default())}</code>
-                    </button>
+                    {source_link(f, &props.on_open)}
                     {" "}<code class="muted">{url}</code>
                 </li>
             }

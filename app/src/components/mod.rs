@@ -13,7 +13,8 @@ pub mod source_view;
 pub mod stories;
 pub mod summary;
 
-use scanner_core::Severity;
+use scanner_core::text::visible;
+use scanner_core::{Finding, Severity};
 use yew::prelude::*;
 
 /// A severity badge: icon, word and colour, never colour alone.
@@ -30,5 +31,19 @@ pub fn severity_badge(s: Severity) -> Html {
             <span class="sev-icon" aria-hidden="true">{icon}</span>
             {s.as_str()}
         </span>
+    }
+}
+
+/// `path:line` as a button that opens the source view there.
+pub fn source_link(f: &Finding, on_open: &Callback<(String, Option<u32>)>) -> Html {
+    let on_open = on_open.clone();
+    let (path, line) = (f.path.clone(), f.line);
+    let onclick = Callback::from(move |_: MouseEvent| on_open.emit((path.clone(), line)));
+    let place = match f.line {
+        Some(l) => format!("{}:{l}", visible(&f.path)),
+        None => visible(&f.path).into_owned(),
+    };
+    html! {
+        <button type="button" class="link" {onclick}><code>{place}</code></button>
     }
 }

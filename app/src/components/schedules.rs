@@ -2,7 +2,7 @@
 //! maintenance window drawn over it. Tasks that fire inside the window stand out; a click
 //! opens the source at the task's line.
 
-use super::severity_badge;
+use super::{severity_badge, source_link};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use scanner_core::report::ScheduleInfo;
@@ -65,9 +65,6 @@ pub fn Schedules(props: &Props) -> Html {
     }
     let rows = props.findings.iter().filter_map(|f| {
         let s = f.schedule.as_ref()?;
-        let on_open = props.on_open.clone();
-        let (path, line) = (f.path.clone(), f.line);
-        let open = Callback::from(move |_: MouseEvent| on_open.emit((path.clone(), line)));
         let inside = s.window.as_deref() == Some("always");
         Some(html! {
             <tr data-testid="schedule-row" data-kind={s.kind.clone()} class={classes!(inside.then_some("inside"))}>
@@ -82,9 +79,7 @@ pub fn Schedules(props: &Props) -> Html {
                 <td>{s.user.as_deref().map(|u| visible(u).into_owned()).unwrap_or_default()}</td>
                 <td class="cmd"><code>{s.command.as_deref().map(|c| visible(c).into_owned()).unwrap_or_default()}</code></td>
                 <td class="path">
-                    <button type="button" class="link" onclick={open}>
-                        <code>{format!("{}{}", visible(&f.path), f.line.map(|l| format!(":{l}")).unwrap_or_default())}</code>
-                    </button>
+                    {source_link(f, &props.on_open)}
                 </td>
             </tr>
         })

@@ -313,12 +313,13 @@ fn flags<const N: usize>(parent: Option<&El>, names: &[&str; N]) -> [bool; N] {
     out
 }
 
+/// A numbered set: which of 1..=N are in it, whether `Last` is, and the values as written.
+type Numbered<const N: usize> = ([bool; N], bool, Vec<String>);
+
 /// A list of 1-based numbers or `Last`, such as `<DaysOfMonth><Day>1</Day><Day>Last</Day>`:
 /// the set, whether `Last` is in it, and the values as written. An element whose value is
 /// neither comes back as the error, with its value.
-fn numbered<const N: usize>(
-    parent: Option<&El>,
-) -> Result<([bool; N], bool, Vec<String>), (&El, String)> {
+fn numbered<const N: usize>(parent: Option<&El>) -> Result<Numbered<N>, (&El, String)> {
     let mut set = [false; N];
     let mut last = false;
     let mut written = Vec::new();
