@@ -1,21 +1,15 @@
 // The single-file build opened from disk (file://), as an auditor on a locked-down laptop would.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DIST, dropFile, findingRules, launch, openPage, shot, waitDone, zip } from "./support.mjs";
+import { DIST, dropFile, findingRules, openPage, shot, waitDone, zip, shared } from "./support.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const ctx = shared({ serveDist: false });
 
 test("dist/preflight.html works from file://, worker included, with no request", async () => {
   const url = pathToFileURL(join(DIST, "preflight.html")).href;
-  const { page, log, context } = await openPage(browser, url);
+  const { page, log, context } = await openPage(ctx.browser, url);
   await page.getByTestId("sample-button").click();
   await waitDone(page);
   assert.ok((await findingRules(page)).includes("archive.symlink"));

@@ -1,22 +1,12 @@
 // The page as a reviewer uses it: served over http from 127.0.0.1.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { ARTIFACTS, dropFile, findingRules, launch, openPage, server, shot, waitDone, zip } from "./support.mjs";
+import { dropFile, findingRules, openPage, shot, waitDone, zip, shared } from "./support.mjs";
 
-let browser;
-let srv;
-
-before(async () => {
-  browser = await launch();
-  srv = await server();
-});
-after(async () => {
-  await browser?.close();
-  srv?.server.close();
-});
+const ctx = shared();
 
 const HOSTILE = zip([
   ["etc/cron.d/import", "0 3 * * * root /opt/acme/bin/data-import.sh\n"],
@@ -34,7 +24,7 @@ function assertOnlyOwnRequests(log, origin) {
 }
 
 test("a dropped package shows its findings, file tree and source", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await shot(page, "served-idle");
   await dropFile(page, "Full-upgrade-package-test.zip", HOSTILE);
   await waitDone(page);
@@ -61,12 +51,12 @@ test("a dropped package shows its findings, file tree and source", async () => {
   await source.waitFor({ state: "detached" });
 
   assert.deepEqual(log.problems, []);
-  assertOnlyOwnRequests(log, srv.url);
+  assertOnlyOwnRequests(log, ctx.url);
   await context.close();
 });
 
 test("the sample package scans at once", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await page.getByTestId("sample-button").click();
   await waitDone(page);
   assert.match(await page.getByTestId("package-name").innerText(), /sample/);
@@ -79,12 +69,12 @@ test("the sample package scans at once", async () => {
   await page.getByRole("button", { name: /acme-reporting\.jar/ }).click();
   await page.getByText("reporting.properties").waitFor({ state: "detached" });
   assert.deepEqual(log.problems, []);
-  assertOnlyOwnRequests(log, srv.url);
+  assertOnlyOwnRequests(log, ctx.url);
   await context.close();
 });
 
 test("keyboard alone: focus the drop zone's input, choose a file", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await page.bringToFront();
   // Tab through the header to the drop zone's input.
   const focused = [];
@@ -104,7 +94,7 @@ test("keyboard alone: focus the drop zone's input, choose a file", async () => {
 });
 
 test("a file that is not an archive gets a clear message", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await dropFile(page, "notes.pdf", Buffer.from("%PDF-1.7\n%binary\n"));
   const error = page.getByTestId("error-message");
   await error.waitFor();
@@ -122,7 +112,7 @@ test("cancel stops the scan and keeps what was found", async () => {
   const big = Buffer.alloc(120 << 20, 0x61);
   const path = join(tmpdir(), "preflight-e2e-big.zip");
   writeFileSync(path, zip([["../early.txt", "x\n"], ["big.log", big]]));
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await page.getByTestId("file-input").setInputFiles(path);
   await page.getByTestId("cancel-button").click();
   await page.getByTestId("cancelled-message").waitFor();
@@ -136,7 +126,7 @@ test("cancel stops the scan and keeps what was found", async () => {
 });
 
 test("the Content-Security-Policy forbids connections, and is in force", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
   assert.match(csp, /connect-src 'none'/);
   assert.match(csp, /default-src 'none'/);
@@ -144,8 +134,7 @@ test("the Content-Security-Policy forbids connections, and is in force", async (
   assert.match(blocked, /^blocked/);
   // That attempt was the only problem, and the page itself made no request of its own.
   assert.ok(log.problems.every((p) => p.includes("connect-src") || p.includes("Content Security Policy")), log.problems.join("\n"));
-  assertOnlyOwnRequests(log, srv.url);
+  assertOnlyOwnRequests(log, ctx.url);
   await context.close();
 });
 
-export { ARTIFACTS };

@@ -1,19 +1,10 @@
 // Scheduled tasks in the page: the reviewer sets the window and the zone, scans, and sees
 // which tasks fire inside the window, in a table and on a week timeline.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, server, shot, waitDone } from "./support.mjs";
+import { openPage, shot, waitDone, shared } from "./support.mjs";
 
-let browser;
-let srv;
-before(async () => {
-  browser = await launch();
-  srv = await server();
-});
-after(async () => {
-  await browser?.close();
-  srv?.server.close();
-});
+const ctx = shared();
 
 async function setWindow(page) {
   await page.getByTestId("profile-button").click();
@@ -24,7 +15,7 @@ async function setWindow(page) {
 }
 
 test("the sample's 03:00 import fires inside a 02:00-05:00 Berlin window", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await setWindow(page);
   assert.match(await page.getByTestId("window-summary").innerText(), /Window: Sat 28 Nov 02:00 – Sat 28 Nov 05:00 Europe\/Berlin/);
   await page.getByTestId("sample-button").click();
@@ -56,7 +47,7 @@ test("the sample's 03:00 import fires inside a 02:00-05:00 Berlin window", async
 });
 
 test("a bad window is refused with a message, never applied", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await page.getByTestId("profile-button").click();
   await page.getByTestId("profile-timezone").fill("Mars/Olympus");
   await page.getByTestId("profile-apply").click();

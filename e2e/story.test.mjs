@@ -1,25 +1,16 @@
 // The sample package's story as a reviewer meets it: the 03:00 import, inside the window,
 // runs a script that talks to a retired SFTP host with a hard-coded password. The password is
 // masked everywhere until the reviewer reveals its line in the source view.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, server, shot, waitDone } from "./support.mjs";
+import { openPage, shot, waitDone, shared } from "./support.mjs";
 
-let browser;
-let srv;
-before(async () => {
-  browser = await launch();
-  srv = await server();
-});
-after(async () => {
-  await browser?.close();
-  srv?.server.close();
-});
+const ctx = shared();
 
 const PASSWORD = "Winter2024!";
 
 test("one story, critical, and the password stays masked until revealed", async () => {
-  const { page, log, context } = await openPage(browser, srv.url);
+  const { page, log, context } = await openPage(ctx.browser, ctx.url);
   await page.getByTestId("profile-button").click();
   await page.getByTestId("profile-timezone").fill("Europe/Berlin");
   await page.getByTestId("profile-window-start").fill("2026-11-28T02:00");

@@ -1,5 +1,6 @@
 // Shared helpers for the end-to-end tests: packages written in memory, the browser, the
 // request log, screenshots.
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -79,6 +80,26 @@ export async function launch() {
 
 export async function server() {
   return serve(DIST, 0);
+}
+
+/**
+ * One browser (and, unless `serveDist` is false, one server of dist/ on 127.0.0.1) for the
+ * tests of a file: started before them, stopped after. Read `ctx.browser` and `ctx.url`.
+ */
+export function shared({ serveDist = true } = {}) {
+  const ctx = { browser: null, url: null, srv: null };
+  before(async () => {
+    ctx.browser = await launch();
+    if (serveDist) {
+      ctx.srv = await server();
+      ctx.url = ctx.srv.url;
+    }
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    ctx.srv?.server.close();
+  });
+  return ctx;
 }
 
 /**
