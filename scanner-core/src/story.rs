@@ -55,7 +55,7 @@ pub fn stories(findings: &[Finding]) -> Vec<Story> {
         let mut sentence = format!("{when}{window}: {} runs {what}", visible(&f.path));
         if !s.sources.is_empty() {
             let sourced: Vec<String> = s.sources.iter().map(|p| visible(p).into_owned()).collect();
-            sentence.push_str(&format!(" (sourcing {})", join_and(&sourced)));
+            sentence.push_str(&format!(" (reading {})", join_and(&sourced)));
         }
         let mut clauses = Vec::new();
         let mut also = Vec::new();

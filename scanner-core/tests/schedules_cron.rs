@@ -246,8 +246,49 @@ case! {
         }
         assert_eq!(task.severity, Severity::Critical);
         let stories = scanner_core::story::stories(&r.findings);
-        assert!(stories[0].sentence.contains("runs opt/acme/bin/import.sh (sourcing etc/acme/import.env), which "), "{}", stories[0].sentence);
+        assert!(stories[0].sentence.contains("runs opt/acme/bin/import.sh (reading etc/acme/import.env), which "), "{}", stories[0].sentence);
         assert!(stories[0].sentence.contains("connects to sftp-legacy.example.net (retired)"), "{}", stories[0].sentence);
         assert!(!r.to_json().contains("Tq8#Lm2!Vz5x"));
+    }
+}
+
+case! {
+    fn configuration_a_program_reads_joins_the_story() {
+        let pkg = fixture(r#"
+            //- /etc/cron.d/sync
+            30 2 * * * acme /opt/acme/bin/sync --config /opt/acme/etc/sync.yml
+            15 4 * * * acme /opt/acme/bin/report.py
+            //- /opt/acme/bin/sync
+            binary-ish launcher
+            //- /opt/acme/etc/sync.yml
+            upstream:
+              url: sftp://sync@sftp-legacy.example.net/in
+            //- /opt/acme/bin/report.py
+            #!/usr/bin/env python3
+            # Reads /etc/acme/unused.conf only in this comment.
+            CONFIG = "/opt/acme/etc/report.ini"
+            //- /opt/acme/etc/report.ini
+            [mail]
+            host = smtp-old.example.net
+        "#);
+        let p = Profile::from_toml(&format!("retired_hosts = [\"sftp-legacy.example.net\", \"smtp-old.example.net\"]\n{WINDOW}"));
+        assert!(p.is_ok(), "{p:?}");
+        let r = scan_with(&pkg, &p.unwrap_or_default());
+        let tasks: Vec<&Finding> = r.findings.iter().filter(|f| f.schedule.is_some()).collect();
+        assert_eq!(tasks.len(), 2, "{:#?}", r.findings);
+        let sources: Vec<Vec<String>> = tasks
+            .iter()
+            .map(|t| t.schedule.as_ref().map(|s| s.sources.clone()).unwrap_or_default())
+            .collect();
+        assert!(sources.contains(&vec!["opt/acme/etc/sync.yml".to_string()]), "{sources:?}");
+        assert!(sources.contains(&vec!["opt/acme/etc/report.ini".to_string()]), "{sources:?}");
+        for t in &tasks {
+            let retired: Vec<&Finding> = r
+                .findings
+                .iter()
+                .filter(|f| f.endpoint.as_ref().is_some_and(|e| e.retired) && t.related.contains(&f.id))
+                .collect();
+            assert_eq!(retired.len(), 1, "{} is linked to {:?}", t.title, t.related);
+        }
     }
 }

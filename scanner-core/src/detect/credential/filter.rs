@@ -71,6 +71,13 @@ pub fn is_placeholder(secret: &str) -> bool {
         "password",
         "username",
         "anonymous",
+        // Passwords documentation uses: Oracle's scott/tiger, hunter2, and spelled variants.
+        "hunter2",
+        "sekret",
+        "s3cr3t",
+        "letmein",
+        "passw0rd",
+        "p@ssw0rd",
         // Well-known published sample keys (Azurite / storage emulator).
         "eby8vdm02xnocqflquwjpllmetlcdxj1ouzft50usrz6ifsufq2uvercz4i6tq",
         // RFC 6749 (OAuth 2.0) examples.
@@ -87,7 +94,15 @@ pub fn is_placeholder(secret: &str) -> bool {
     let t = secret.trim();
     // `<password>`, `[token]`, `{secret}`, `%VAR%`, `@db.password@`
     let wrapped = |a: char, b: char| t.len() >= 2 && t.starts_with(a) && t.ends_with(b);
-    wrapped('<', '>')
+    // `@ACCESS_KEY` (a template token filled in at install time).
+    let token = t.strip_prefix('@').is_some_and(|r| {
+        r.len() >= 2
+            && r.bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+    });
+    token
+        || lower == "tiger"
+        || wrapped('<', '>')
         || wrapped('[', ']')
         || wrapped('{', '}')
         || wrapped('%', '%')
@@ -433,6 +448,22 @@ pub fn is_sample_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_tokens_and_documentation_passwords_are_placeholders() {
+        for v in [
+            "@ACCESS_KEY",
+            "@SECRET_2",
+            "tiger",
+            "Hunter2",
+            "MySekretPa$$word",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        for v in ["@", "@a", "@Kx9#mP2", "tigerLily42!"] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
 
     #[test]
     fn redaction_shape() {

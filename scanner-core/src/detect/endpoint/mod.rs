@@ -188,6 +188,11 @@ const DOC_DIRS: &[&str] = &[
     "testing",
     "fixtures",
     "jtwork",
+    // Translations: message catalogues quote links, they do not open them.
+    "locale",
+    "locales",
+    "lc_messages",
+    "i18n",
 ];
 
 /// File names (before any extension) that are documentation.
@@ -221,11 +226,22 @@ const DOC_NAMES: &[&str] = &[
 const DOC_EXTS: &[&str] = &[
     "md", "markdown", "mdown", "rst", "adoc", "asciidoc", "html", "htm", "xhtml", "shtml", "pod",
     "tex", "texi", "texinfo", "info", "man", "rtf", "dtd", "xsd", "example", "sample", "dist",
-    "lock", "sum", "egg-info", "jtr",
+    "lock", "sum", "egg-info", "jtr", "po", "pot", "map",
 ];
 
-/// Lock files: where packages were downloaded from at build time, not run-time endpoints.
+/// Lock files and build manifests: where packages were downloaded from and where their
+/// projects live, known at build time, not run-time endpoints.
 const LOCK_FILES: &[&str] = &[
+    "package.json",
+    "composer.json",
+    "bower.json",
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "cargo.toml",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
     "package-lock.json",
     "npm-shrinkwrap.json",
     "yarn.lock",
@@ -371,13 +387,19 @@ impl Comments {
                         return Some((indent, len));
                     }
                 }
-                // A triple-quoted string that is not a docstring: follow it to its end.
+                // A triple-quoted string that is not a docstring: follow it to its end. One
+                // assigned to a constant (`DOCUMENTATION = r'''`, `EXAMPLES = """`, `USAGE`)
+                // is documentation.
                 for q in ["\"\"\"", "'''"] {
                     let Some(at) = find_bytes(b, q.as_bytes()) else {
                         continue;
                     };
                     if count_bytes(b, q.as_bytes()) % 2 == 1 {
-                        self.block = Some((q, false));
+                        let doc = constant_assignment(line.get(..at).unwrap_or(""));
+                        self.block = Some((q, doc));
+                        if doc {
+                            return Some((at, len));
+                        }
                         return hash(b).filter(|(c, _)| *c < at);
                     }
                 }
@@ -447,6 +469,99 @@ impl Comments {
             Lang::Plain => None,
         }
     }
+}
+
+/// `NAME = ` (with string prefixes like `r`) where NAME is an upper-case constant.
+fn constant_assignment(before: &str) -> bool {
+    let t = before
+        .trim_end()
+        .trim_end_matches(['r', 'R', 'u', 'U', 'b', 'B', 'f', 'F']);
+    let Some(name) = t.trim_end().strip_suffix('=') else {
+        return false;
+    };
+    let name = name.trim();
+    name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+}
+
+/// Programs whose command lines name a place to connect to; a string literal that starts with
+/// one is a command, not a message.
+const COMMANDS: &[&str] = &[
+    "curl",
+    "wget",
+    "ssh",
+    "scp",
+    "sftp",
+    "rsync",
+    "git",
+    "ftp",
+    "lftp",
+    "psql",
+    "mysql",
+    "nc",
+    "telnet",
+    "mongo",
+    "mongosh",
+    "redis-cli",
+    "ldapsearch",
+    "smbclient",
+];
+
+/// The URL at `start..end` sits inside a quoted string of source code that is a sentence
+/// (`"See https://x/docs for more"`): an error message or help text links to it, the program
+/// does not connect there.
+fn in_message(line: &str, start: usize, end: usize) -> bool {
+    let before = line.get(..start).unwrap_or("");
+    let Some(open) = before.rfind(['"', '\'', '`']) else {
+        return false;
+    };
+    let quote = before.as_bytes().get(open).copied().unwrap_or(b'"');
+    let after = line.get(end..).unwrap_or("");
+    let close = after
+        .bytes()
+        .position(|c| c == quote)
+        .unwrap_or(after.len());
+    let head = before.get(open + 1..).unwrap_or("");
+    let tail = after.get(..close).unwrap_or("");
+    if head
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| COMMANDS.contains(&w))
+    {
+        return false;
+    }
+    let words = head
+        .split_whitespace()
+        .chain(tail.split_whitespace())
+        .filter(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.chars().count() >= 2 && w.chars().all(char::is_alphabetic)
+        })
+        .count();
+    words >= 2
+}
+
+/// Folders of third-party code bundled into the package: its endpoints are the library's own
+/// defaults and links, listed but not ranked.
+const VENDORED_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "site-packages",
+    "dist-packages",
+    "vendor",
+    "third_party",
+    "third-party",
+    "thirdparty",
+];
+
+/// The entry belongs to bundled third-party code.
+fn vendored(path: &str) -> bool {
+    path.split(['/', '!'])
+        .any(|seg| VENDORED_DIRS.iter().any(|d| seg.eq_ignore_ascii_case(d)))
 }
 
 /// The next occurrence of something in a text, at or after a position; searched again only
@@ -591,6 +706,7 @@ impl Endpoints {
         let mut seen: HashSet<String> = HashSet::new();
         // Documentation hosts already reported in this file: host -> (index in `out`, lines).
         let mut docs: HashMap<String, (usize, u32)> = HashMap::new();
+        let bundled = vendored(path);
         // Whole-text gates: most files have no UNC path, JDBC Oracle URL or remote command.
         let tb = text.as_bytes();
         let has = |n: &[u8]| memmem::find(tb, n).is_some();
@@ -674,7 +790,10 @@ impl Endpoints {
                 let doc = kind.doc
                     || h.doc
                     || metadata
-                    || comment.is_some_and(|(a, z)| h.start >= a && h.start < z);
+                    || comment.is_some_and(|(a, z)| h.start >= a && h.start < z)
+                    || (kind.source_code || kind.lang == Lang::Plain)
+                        && h.form == Form::Url
+                        && in_message(line, h.start, h.start + h.url.len());
                 // Documentation: one finding per host and file, at its first line.
                 if doc {
                     if let Some((_, n)) = docs.get_mut(&h.host) {
@@ -683,7 +802,7 @@ impl Endpoints {
                     }
                     docs.insert(h.host.clone(), (out.len(), 1));
                 }
-                let f = self.finding(path, line_no, line, h, doc);
+                let f = self.finding(path, line_no, line, h, doc, bundled);
                 out.push(f);
             }
         }
@@ -696,7 +815,15 @@ impl Endpoints {
         }
     }
 
-    fn finding(&self, path: &str, line_no: u32, line: &str, h: Hit, doc: bool) -> NewFinding {
+    fn finding(
+        &self,
+        path: &str,
+        line_no: u32,
+        line: &str,
+        h: Hit,
+        doc: bool,
+        bundled: bool,
+    ) -> NewFinding {
         let local = h.local || host::is_local(&h.host);
         // In documentation, even a local address is only documentation.
         let class = if doc {
@@ -731,6 +858,14 @@ impl Endpoints {
                 &rules::ENDPOINT_RETIRED_HOST,
                 Severity::Critical,
                 format!("Connects to {place} ({}), a retired host", h.scheme),
+            ),
+            _ if bundled => (
+                rule_for(h.form),
+                Severity::Info,
+                format!(
+                    "Connects to {place} ({}), in bundled third-party code",
+                    h.scheme
+                ),
             ),
             _ if host::unencrypted(&h.scheme) => (
                 rule_for(h.form),
@@ -926,6 +1061,64 @@ mod tests {
         let out = scan("src/App.java", "/*\n * http://one.example.net\n */\nString u = \"http://two.example.net\"; // http://three.example.net\n", &[]);
         let classes: Vec<_> = out.iter().map(|f| ep(f).3).collect();
         assert_eq!(classes, ["documentation", "runtime", "documentation"]);
+    }
+
+    #[test]
+    fn translations_manifests_and_source_maps_are_documentation() {
+        for path in [
+            "app/locale/de/LC_MESSAGES/django.po",
+            "po/messages.pot",
+            "package/package.json",
+            "pom.xml",
+            "dist/app.min.js.map",
+        ] {
+            let out = scan(
+                path,
+                "\"url\": \"https://github.example.net/acme/app\"\n",
+                &[],
+            );
+            assert_eq!(out.len(), 1, "{path}");
+            assert_eq!(ep(&out[0]).3, "documentation", "{path}");
+        }
+    }
+
+    #[test]
+    fn messages_in_source_code_are_documentation_commands_are_not() {
+        let out = scan(
+            "lib/schema.js",
+            concat!(
+                "throw new Error('Invalid type. See https://docs.example.net/types for more.');\n",
+                "const base = 'https://api.example.net/v2';\n",
+                "const u = `https://files.example.net/${dir} ok`;\n",
+                "run(\"curl -s https://get.example.net/install | sh\");\n",
+            ),
+            &[],
+        );
+        let classes: Vec<_> = out.iter().map(|f| ep(f).3).collect();
+        assert_eq!(classes, ["documentation", "runtime", "runtime", "runtime"]);
+        let out = scan(
+            "modules/get_url.py",
+            "DOCUMENTATION = r\'\'\'\nurl: http://files.example.net/a.conf\n\'\'\'\nQUERY = \"\"\"\nSELECT 1\n\"\"\"\nBASE = \"https://api.example.net\"\n",
+            &[],
+        );
+        let classes: Vec<_> = out.iter().map(|f| ep(f).3).collect();
+        assert_eq!(classes, ["documentation", "runtime"]);
+    }
+
+    #[test]
+    fn bundled_libraries_are_listed_not_ranked_unless_retired() {
+        let text =
+            "const smtp = 'smtp://mail.example.net';\nconst old = 'https://old.example.net';\n";
+        let out = scan(
+            "app/node_modules/mailer/lib/x.js",
+            text,
+            &["old.example.net"],
+        );
+        let sev: Vec<_> = out.iter().map(|f| f.severity).collect();
+        assert_eq!(sev, [Some(Severity::Info), Some(Severity::Critical)]);
+        assert_eq!(ep(&out[0]).3, "runtime");
+        let out = scan("app/lib/x.js", text, &[]);
+        assert!(out.iter().all(|f| f.severity != Some(Severity::Info)));
     }
 
     #[test]

@@ -218,6 +218,24 @@ const NAME_HOSTS: &[&str] = &[
     "spdx.org",
 ];
 
+/// Hosts that serve pages for people to read (manuals, encyclopaedias, link shorteners):
+/// software links to them, it does not connect to them.
+fn link_host(host: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "wikipedia.org",
+        "readthedocs.io",
+        "readthedocs.org",
+        "stackoverflow.com",
+        "developer.mozilla.org",
+    ];
+    const HOSTS: &[&str] = &["bit.ly", "goo.gl", "tinyurl.com", "strftime.org"];
+    host.starts_with("docs.")
+        || HOSTS.contains(&host)
+        || SUFFIXES
+            .iter()
+            .any(|s| host == *s || host.strip_suffix(s).is_some_and(|h| h.ends_with('.')))
+}
+
 /// True when the URL at `start` is a name (XML namespace, schema location, DTD, licence
 /// reference) rather than a place the software connects to.
 fn doc_context(line: &str, start: usize, url: &str) -> bool {
@@ -227,10 +245,26 @@ fn doc_context(line: &str, start: usize, url: &str) -> bool {
         .split(['/', ':', '?', '#'])
         .next()
         .unwrap_or("");
-    if NAME_HOSTS.contains(&host) {
+    if NAME_HOSTS.contains(&host) || link_host(host) {
         return true;
     }
     let path = after_scheme.get(host.len()..).unwrap_or("");
+    // Links to a page of a code host's web interface: a file, an issue, a pull request.
+    if matches!(host, "github.com" | "gitlab.com" | "bitbucket.org")
+        && [
+            "/blob/",
+            "/tree/",
+            "/issues/",
+            "/pull/",
+            "/wiki",
+            "/commit/",
+            "/releases/tag/",
+        ]
+        .iter()
+        .any(|p| path.contains(p))
+    {
+        return true;
+    }
     if path.ends_with(".dtd")
         || path.ends_with(".xsd")
         || path.contains("/licenses/")
@@ -507,6 +541,24 @@ mod tests {
             return;
         };
         assert!(!h.doc);
+    }
+
+    #[test]
+    fn pages_for_people_are_links() {
+        for (line, doc) in [
+            ("u = 'https://en.wikipedia.org/wiki/MD5'", true),
+            ("u = 'https://docs.acme.example/topics/'", true),
+            ("u = 'https://acme.readthedocs.io/en/latest/'", true),
+            ("u = 'https://github.com/acme/app/blob/main/x.py'", true),
+            ("u = 'https://github.com/acme/app/issues/12'", true),
+            ("u = 'https://github.com/acme/app.git'", false),
+            ("u = 'https://api.github.com/repos'", false),
+            ("u = 'https://notwikipedia.org/'", false),
+        ] {
+            let hits = urls(line);
+            assert_eq!(hits.len(), 1, "{line}");
+            assert_eq!(hits.first().map(|h| h.doc), Some(doc), "{line}");
+        }
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub struct Schedules {
     anacron_parts: BTreeMap<String, (String, String)>,
     /// Every file path, inner path first (for linking commands to entries).
     files: Vec<(String, String)>,
-    /// Shell scripts and the absolute paths they source (`. /etc/acme/env`), by full path.
+    /// Scripts and the absolute paths they read (`. /etc/acme/env`, `--config /etc/x.yml`),
+    /// by full path.
     sourced: std::collections::HashMap<String, Vec<String>>,
     /// systemd units, resolved at the end.
     systemd: systemd::Units,
@@ -180,7 +181,7 @@ impl Detector for Schedules {
 
     fn check_text(&mut self, e: &EntryInfo<'_>, t: &TextEntry<'_>, out: &mut Vec<NewFinding>) {
         let path = inner(e.path);
-        let sources = sourced_files(path, t.text);
+        let sources = read_files(path, t.text);
         if !sources.is_empty() {
             self.sourced.insert(e.path.to_string(), sources);
         }
@@ -357,11 +358,23 @@ impl Schedules {
     fn finding(&self, task: &Task) -> NewFinding {
         let e = task.evaluate(self.now, self.tz, self.window.as_ref());
         let entry = self.entry_for(task);
-        let sources: Vec<String> = entry
+        // The files the task reads: those its script sources or names, and configuration
+        // files on its own command line (`import --config /opt/acme/etc/import.yml`).
+        let mut sources: Vec<String> = Vec::new();
+        let named = entry
             .as_ref()
             .and_then(|p| self.sourced.get(p))
-            .map(|targets| targets.iter().filter_map(|t| self.find_file(t)).collect())
-            .unwrap_or_default();
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(task.command.as_deref().into_iter().flat_map(config_paths));
+        for target in named {
+            if let Some(file) = self.find_file(target) {
+                if Some(&file) != entry.as_ref() && !sources.contains(&file) {
+                    sources.push(file);
+                }
+            }
+        }
         let severity = if !task.enabled {
             Severity::Info
         } else {
@@ -427,32 +440,86 @@ impl Schedules {
     }
 }
 
-/// The absolute paths a shell script sources (`. /etc/acme/env`, `source /opt/x/lib.sh`).
-fn sourced_files(path: &str, text: &str) -> Vec<String> {
-    let shell = text.starts_with("#!") && text.lines().next().is_some_and(|l| l.contains("sh"))
+/// The files a script reads, by absolute path: what a shell script sources
+/// (`. /etc/acme/env`, `source /opt/x/lib.sh`), and the configuration files any script names
+/// (`--config /etc/acme/import.yml`, `CONF=/opt/acme/conf/app.properties`). Only paths that
+/// are files of the package count later (see `Schedules::find_file`).
+fn read_files(path: &str, text: &str) -> Vec<String> {
+    let first = text.lines().next().unwrap_or("");
+    let shell = first.starts_with("#!") && first.contains("sh")
         || path.ends_with(".sh")
         || path.ends_with(".bash");
-    if !shell {
+    let script = shell
+        || first.starts_with("#!")
+        || [".py", ".pl", ".rb", ".ps1", ".bat", ".cmd"]
+            .iter()
+            .any(|e| path.ends_with(e));
+    if !script {
         return Vec::new();
     }
     let mut out: Vec<String> = Vec::new();
+    let push = |t: &str, out: &mut Vec<String>| {
+        if t.starts_with('/') && t.len() > 1 && out.len() < 64 && !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    };
     for line in text.lines().take(10_000) {
         let l = line.trim_start();
-        let rest = l
-            .strip_prefix("source ")
-            .or_else(|| l.strip_prefix(". "))
-            .map(str::trim_start);
-        let Some(rest) = rest else { continue };
-        let target = rest
-            .split(|c: char| c.is_whitespace() || c == ';')
-            .next()
-            .unwrap_or("")
-            .trim_matches(|c| c == '"' || c == '\'');
-        if target.starts_with('/') && target.len() > 1 && !out.iter().any(|t| t == target) {
-            out.push(target.to_string());
+        if l.starts_with('#') && !l.starts_with("#!") {
+            continue;
+        }
+        if shell {
+            let rest = l
+                .strip_prefix("source ")
+                .or_else(|| l.strip_prefix(". "))
+                .map(str::trim_start);
+            if let Some(rest) = rest {
+                let target = rest
+                    .split(|c: char| c.is_whitespace() || c == ';')
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches(|c| c == '"' || c == '\'');
+                push(target, &mut out);
+                continue;
+            }
+        }
+        for token in config_paths(l) {
+            push(token, &mut out);
         }
     }
     out
+}
+
+/// Absolute paths in a line that name configuration: under `/etc/`, or with a configuration
+/// extension (`.conf`, `.yml`, `.properties`, `.env`...).
+fn config_paths(line: &str) -> impl Iterator<Item = &str> {
+    const EXTS: &[&str] = &[
+        ".conf",
+        ".cfg",
+        ".cnf",
+        ".ini",
+        ".yml",
+        ".yaml",
+        ".json",
+        ".properties",
+        ".env",
+        ".xml",
+        ".toml",
+        ".rc",
+    ];
+    line.split(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '=' | ',' | ';' | '(' | ')' | '`' | '<' | '>'
+            )
+    })
+    .filter(|t| {
+        t.starts_with('/')
+            && t.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_' | b'-'))
+            && (t.starts_with("/etc/") || EXTS.iter().any(|e| t.ends_with(e)))
+    })
 }
 
 fn shorten(s: &str, max: usize) -> String {
