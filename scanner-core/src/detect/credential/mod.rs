@@ -107,15 +107,23 @@ fn scan_text(builtin: &RuleSet, user: &RuleSet, path: &str, text: &str) -> Vec<N
         .filter_map(|c| text.get(c.start..c.end))
         .collect();
     let sample = filter::is_sample_path(path);
+    // Secrets in comments, docstrings and documentation files are examples more often
+    // than not: reported, but low.
+    let anchors: Vec<usize> = kept.iter().map(|c| c.anchor).collect();
+    let prose = crate::detect::endpoint::in_documentation(path, text, &anchors);
     let mut out = Vec::new();
-    for c in &kept {
+    for (c, in_prose) in kept.iter().zip(prose) {
         let set = if c.set == 0 { builtin } else { user };
         let (Some(rule), Some(secret)) = (set.rules.get(c.rule), text.get(c.start..c.end)) else {
             continue;
         };
         let line = lines.line_of(c.anchor);
         let evidence = evidence(text, &lines, c, &kept, &secrets);
-        let severity = if sample { Severity::Low } else { rule.severity };
+        let severity = if sample || in_prose {
+            Severity::Low
+        } else {
+            rule.severity
+        };
         let mut f = NewFinding::new(
             rule.family,
             path,

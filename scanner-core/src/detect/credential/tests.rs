@@ -271,3 +271,21 @@ fn other_detectors_can_mask_their_evidence() {
     );
     assert_eq!(mask_secrets("x", "nothing here"), "nothing here");
 }
+
+#[test]
+fn secrets_in_docstrings_and_comments_are_low() {
+    let text = "def refresh():\n    \"\"\"Returns {'access_token': 'Kq7vR2mXw9Lp'}.\"\"\"\n    TOKEN = 'Zt4nB8cQy1Hs'\n    # old: api_key = 'Pw3xL9dVm5Rt'\n";
+    let got = findings("lib/oauth/client.py", text);
+    let sev: Vec<_> = got
+        .iter()
+        .map(|f| (f.line, f.severity.unwrap_or(f.rule.severity)))
+        .collect();
+    assert_eq!(
+        sev,
+        [
+            (Some(2), Severity::Low),
+            (Some(3), Severity::High),
+            (Some(4), Severity::Low)
+        ]
+    );
+}

@@ -471,6 +471,41 @@ impl Comments {
     }
 }
 
+/// For each byte offset of `text` (in any order), whether it lies in documentation: a
+/// documentation file (README, `doc/`, man page...), or a comment or docstring of the file's
+/// language. Shared with the credential detector, so both read a file the same way.
+pub fn in_documentation(path: &str, text: &str, offsets: &[usize]) -> Vec<bool> {
+    let kind = FileKind::of(inner(path), text);
+    if kind.doc {
+        return vec![true; offsets.len()];
+    }
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets.get(i).copied().unwrap_or(usize::MAX));
+    let mut comments = Comments::new(kind.lang);
+    let mut out = vec![false; offsets.len()];
+    let mut next = order.into_iter().peekable();
+    let mut pos = 0;
+    while pos <= text.len() && next.peek().is_some() {
+        let end = memchr::memchr(b'\n', text.as_bytes().get(pos..).unwrap_or(&[]))
+            .map_or(text.len(), |i| pos + i);
+        let line = text.get(pos..end).unwrap_or("");
+        let comment = comments.scan(line.strip_suffix('\r').unwrap_or(line));
+        while let Some(&i) = next.peek() {
+            let at = offsets.get(i).copied().unwrap_or(usize::MAX);
+            if at > end {
+                break;
+            }
+            let col = at.saturating_sub(pos);
+            if let Some(slot) = out.get_mut(i) {
+                *slot = comment.is_some_and(|(a, z)| col >= a && col < z);
+            }
+            next.next();
+        }
+        pos = end + 1;
+    }
+    out
+}
+
 /// `NAME = ` (with string prefixes like `r`) where NAME is an upper-case constant.
 fn constant_assignment(before: &str) -> bool {
     let t = before
@@ -1103,6 +1138,19 @@ mod tests {
         );
         let classes: Vec<_> = out.iter().map(|f| ep(f).3).collect();
         assert_eq!(classes, ["documentation", "runtime"]);
+    }
+
+    #[test]
+    fn documentation_offsets() {
+        let text = "\"\"\"Use token='abc' here.\n\"\"\"\nTOKEN = 'real'  # or 'other'\n";
+        let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+        let got = in_documentation(
+            "lib/x.py",
+            text,
+            &[at("real"), at("abc"), at("other"), text.len() + 5],
+        );
+        assert_eq!(got, [false, true, true, false]);
+        assert_eq!(in_documentation("README.md", "token=x", &[6]), [true]);
     }
 
     #[test]
