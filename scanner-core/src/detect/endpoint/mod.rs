@@ -579,6 +579,9 @@ fn in_message(line: &str, start: usize, end: usize) -> bool {
     words >= 2
 }
 
+/// More ranked endpoints than this in one file make it a table (see `scan_text`).
+const CATALOGUE: usize = 40;
+
 /// Folders of third-party code bundled into the package: its endpoints are the library's own
 /// defaults and links, listed but not ranked.
 const VENDORED_DIRS: &[&str] = &[
@@ -742,6 +745,7 @@ impl Endpoints {
         // Documentation hosts already reported in this file: host -> (index in `out`, lines).
         let mut docs: HashMap<String, (usize, u32)> = HashMap::new();
         let bundled = vendored(path);
+        let first = out.len();
         // Whole-text gates: most files have no UNC path, JDBC Oracle URL or remote command.
         let tb = text.as_bytes();
         let has = |n: &[u8]| memmem::find(tb, n).is_some();
@@ -839,6 +843,25 @@ impl Endpoints {
                 }
                 let f = self.finding(path, line_no, line, h, doc, bundled);
                 out.push(f);
+            }
+        }
+        // A file with this many places is a table (a catalogue of mail providers, a module's
+        // bug trackers): its rows are listed, not ranked one by one. Retired hosts still are.
+        let ranked: Vec<usize> = (first..out.len())
+            .filter(|&i| {
+                out.get(i).is_some_and(|f| {
+                    matches!(f.severity, Some(Severity::Low | Severity::Medium))
+                        && f.rule.id != rules::ENDPOINT_RETIRED_HOST.id
+                })
+            })
+            .collect();
+        if ranked.len() > CATALOGUE {
+            let n = ranked.len();
+            for i in ranked {
+                if let Some(f) = out.get_mut(i) {
+                    f.severity = Some(Severity::Info);
+                    f.title.push_str(&format!("; one of {n} in a table"));
+                }
             }
         }
         for (i, n) in docs.into_values() {
@@ -1138,6 +1161,32 @@ mod tests {
         );
         let classes: Vec<_> = out.iter().map(|f| ep(f).3).collect();
         assert_eq!(classes, ["documentation", "runtime"]);
+    }
+
+    #[test]
+    fn tables_of_endpoints_are_listed_not_ranked() {
+        let mut text = String::from("{\n");
+        for i in 0..=CATALOGUE {
+            text.push_str(&format!("  \"host\": \"smtp{i}.example.net\",\n"));
+        }
+        text.push_str("  \"host\": \"smtp.retired.example\"\n}\n");
+        let out = scan("lib/services.json", &text, &["smtp.retired.example"]);
+        assert_eq!(out.len(), CATALOGUE + 2);
+        let ranked: Vec<_> = out
+            .iter()
+            .filter(|f| f.severity != Some(Severity::Info))
+            .map(|f| f.severity)
+            .collect();
+        assert_eq!(ranked, [Some(Severity::Critical)]);
+        // One host fewer: a configuration, every row ranked.
+        let short: String = text.lines().skip(2).collect::<Vec<_>>().join("\n");
+        let out = scan("lib/services.json", &short, &["smtp.retired.example"]);
+        assert_eq!(out.len(), CATALOGUE + 1);
+        assert!(
+            out.iter()
+                .all(|f| matches!(f.severity, Some(Severity::Low | Severity::Critical))),
+            "{out:?}"
+        );
     }
 
     #[test]
