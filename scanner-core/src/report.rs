@@ -7,6 +7,14 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod certificate;
+mod migration;
+mod unit;
+
+pub use certificate::CertificateInfo;
+pub use migration::{MigrationInfo, MigrationStep};
+pub use unit::UnitInfo;
+
 /// The schema id written into every report.
 pub const SCHEMA_ID: &str = "preflight-report/1";
 
@@ -174,6 +182,15 @@ pub struct Finding {
     /// Present when `category` is `credential`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<CredentialInfo>,
+    /// Present when `category` is `migration`. Extension to the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<MigrationInfo>,
+    /// Present when `category` is `unit`. Extension to the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitInfo>,
+    /// Present when `category` is `certificate`. Extension to the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateInfo>,
 }
 
 /// A place the package talks to.
@@ -236,7 +253,8 @@ pub struct ScheduleInfo {
     /// The package entry the command runs, when it is in the package. Extension to the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
-    /// Package files that entry sources (`. /etc/acme/env`). Extension to the contract.
+    /// Package files the task reads: sourced by its script (`. /etc/acme/env`), or named as
+    /// configuration by the script or the command line. Extension to the contract.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
 }

@@ -1,7 +1,7 @@
 //! The rule registry: every rule id a finding can carry, with the text a person needs to act on it.
 //!
 //! Each rule says what it finds, why that hurts an upgrade, and what to do. Exporters (SARIF's
-//! `tool.driver.rules`, the rules page) are generated from [`ALL`]; a test checks that every rule
+//! `tool.driver.rules`, the rules page) are generated from [`all`]; a test checks that every rule
 //! a detector emits is listed here.
 
 use crate::report::{Category, Severity};
@@ -25,19 +25,34 @@ pub struct Rule {
     pub fix: &'static str,
 }
 
+/// Declares rules as constants and lists them, in order, in a constant slice named first:
+/// `rules! { LIST; KONST = "category.name", Category, Severity, "Name", what: .., why: .., fix: ..; }`.
 macro_rules! rules {
-    ($( $(#[$m:meta])* $konst:ident = $id:literal, $cat:ident, $sev:ident, $name:literal,
+    ($list:ident; $( $(#[$m:meta])* $konst:ident = $id:literal, $cat:ident, $sev:ident, $name:literal,
         what: $what:literal, why: $why:literal, fix: $fix:literal; )*) => {
         $( $(#[$m])* pub const $konst: Rule = Rule {
             id: $id, category: Category::$cat, severity: Severity::$sev, name: $name,
             what: $what, why: $why, fix: $fix,
         }; )*
-        /// Every rule, in registry order.
-        pub const ALL: &[Rule] = &[$($konst),*];
+        /// The rules of this module, in registry order.
+        pub const $list: &[Rule] = &[$($konst),*];
     };
 }
 
-rules! {
+pub mod certificate;
+pub mod migration;
+pub mod unit;
+
+/// Every rule: the core list (schedules, endpoints, credentials, archive), then each
+/// category's own module.
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    CORE.iter()
+        .chain(migration::RULES)
+        .chain(unit::RULES)
+        .chain(certificate::RULES)
+}
+
+rules! { CORE;
     /// Scheduled task: crontab entry.
     SCHEDULE_CRON = "schedule.cron", Schedule, Low, "Scheduled task (crontab entry)",
         what: "A line of a system or user crontab (etc/crontab, etc/cron.d, var/spool/cron, *.cron). The finding says when it fires, what it runs, as whom, and whether it fires inside the maintenance window.",
@@ -282,7 +297,7 @@ rules! {
 
 /// Look a rule up by id.
 pub fn get(id: &str) -> Option<&'static Rule> {
-    ALL.iter().find(|r| r.id == id)
+    all().find(|r| r.id == id)
 }
 
 #[cfg(test)]
@@ -292,7 +307,7 @@ mod tests {
     #[test]
     fn ids_are_unique_and_prefixed_by_category() {
         let mut seen = std::collections::HashSet::new();
-        for r in ALL {
+        for r in all() {
             assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
             assert!(
                 r.id.starts_with(&format!("{}.", r.category.as_str())),

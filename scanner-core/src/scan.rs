@@ -158,6 +158,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
     }
     let mut findings = collector.findings;
     link_stories(&mut findings);
+    crate::detect::certificate::link_keys(&mut findings);
     findings.sort_by(finding_order);
     Ok(Report {
         schema: SCHEMA_ID.to_string(),
@@ -284,6 +285,9 @@ impl<S: ScanSink> Collector<'_, S> {
                 schedule: nf.schedule,
                 endpoint: nf.endpoint,
                 credential: nf.credential,
+                migration: nf.migration,
+                unit: nf.unit,
+                certificate: nf.certificate,
             };
             mask_secrets(&mut f);
             self.sink.finding(&f);
@@ -331,6 +335,19 @@ impl<S: ScanSink> WalkSink for Collector<'_, S> {
         let t = TextEntry { text, encoding };
         for d in &mut self.detectors {
             d.check_text(entry, &t, &mut self.pending);
+        }
+        self.flush();
+    }
+
+    fn wants_binary(&mut self, entry: &EntryInfo<'_>, head: &[u8]) -> bool {
+        self.detectors.iter().any(|d| d.wants_binary(entry, head))
+    }
+
+    fn binary(&mut self, entry: &EntryInfo<'_>, bytes: &[u8]) {
+        for d in &mut self.detectors {
+            if d.wants_binary(entry, bytes) {
+                d.check_binary(entry, bytes, &mut self.pending);
+            }
         }
         self.flush();
     }

@@ -82,7 +82,9 @@ pub fn stories(findings: &[Finding]) -> Vec<Story> {
         if !also.is_empty() {
             sentence.push_str(" Also: ");
             sentence.push_str(&also.join("; "));
-            sentence.push('.');
+            if !sentence.ends_with(['.', '?', '!']) {
+                sentence.push('.');
+            }
         }
         let severity = related
             .iter()

@@ -95,6 +95,14 @@ pub trait WalkSink {
     fn entry(&mut self, entry: &EntryInfo<'_>);
     /// The decoded text of a text entry.
     fn text(&mut self, entry: &EntryInfo<'_>, text: &str, encoding: Encoding);
+    /// Whether the content of this binary entry (not text, not an archive) should be read and
+    /// handed to [`WalkSink::binary`]; `head` is its first bytes.
+    fn wants_binary(&mut self, _entry: &EntryInfo<'_>, _head: &[u8]) -> bool {
+        false
+    }
+    /// The bytes of a binary entry asked for by [`WalkSink::wants_binary`], at most
+    /// `limits.max_entry_bytes` of them.
+    fn binary(&mut self, _entry: &EntryInfo<'_>, _bytes: &[u8]) {}
     /// A file entry, as listed in the report's file tree.
     fn file(&mut self, file: FileEntry);
     /// A finding about the package itself (limits, overlaps...).
@@ -906,7 +914,24 @@ impl<S: WalkSink> Walker<'_, S> {
                 );
                 (FileKind::Binary, None)
             }
-            Kind::Other if text::is_binary(&head) => (FileKind::Binary, None),
+            Kind::Other if text::is_binary(&head) => {
+                if self.sink.wants_binary(&entry.info(), &head) {
+                    let mut bytes = head;
+                    let cap = self.limits.max_entry_bytes;
+                    let before = bytes.len() as u64;
+                    match meter
+                        .by_ref()
+                        .take(cap.saturating_sub(before))
+                        .read_to_end(&mut bytes)
+                    {
+                        Ok(_) => self.sink.binary(&entry.info(), &bytes),
+                        Err(e) => self
+                            .sink
+                            .diagnostic(&entry.path, format!("entry could not be read: {e}")),
+                    }
+                }
+                (FileKind::Binary, None)
+            }
             Kind::Other => {
                 let mut bytes = head;
                 let cap = self.limits.max_entry_bytes;

@@ -6,13 +6,18 @@
 //! has already opened nested archives and decoded text. [`registry`] lists them all; a new
 //! detector joins by adding one line there.
 
+pub mod certificate;
 pub mod credential;
 pub mod endpoint;
 mod hygiene;
+pub mod migration;
 pub mod schedule;
+pub mod unit;
 
 use crate::profile::Profile;
-use crate::report::{CredentialInfo, EndpointInfo, ScheduleInfo, Severity};
+use crate::report::{
+    CertificateInfo, CredentialInfo, EndpointInfo, MigrationInfo, ScheduleInfo, Severity, UnitInfo,
+};
 use crate::rules::Rule;
 use crate::text::Encoding;
 use chrono::{DateTime, Utc};
@@ -84,6 +89,12 @@ pub struct NewFinding {
     pub endpoint: Option<EndpointInfo>,
     /// The credential, for `credential` findings (masked).
     pub credential: Option<CredentialInfo>,
+    /// The migration, for `migration` findings.
+    pub migration: Option<MigrationInfo>,
+    /// The unit, for `unit` findings.
+    pub unit: Option<UnitInfo>,
+    /// The certificate or key store, for `certificate` findings.
+    pub certificate: Option<CertificateInfo>,
 }
 
 impl NewFinding {
@@ -100,6 +111,9 @@ impl NewFinding {
             schedule: None,
             endpoint: None,
             credential: None,
+            migration: None,
+            unit: None,
+            certificate: None,
         }
     }
 
@@ -144,6 +158,14 @@ pub trait Detector {
         _out: &mut Vec<NewFinding>,
     ) {
     }
+    /// Whether this detector wants the bytes of a binary entry (not text, not an archive);
+    /// `head` is its first bytes. Say yes only for what you parse: reading costs.
+    fn wants_binary(&self, _entry: &EntryInfo<'_>, _head: &[u8]) -> bool {
+        false
+    }
+    /// Called with the bytes of a binary entry some detector asked for (see
+    /// [`Detector::wants_binary`]): at most `limits.max_entry_bytes` of them.
+    fn check_binary(&mut self, _entry: &EntryInfo<'_>, _bytes: &[u8], _out: &mut Vec<NewFinding>) {}
     /// Called once after the walk, for findings that need the whole package.
     fn finish(&mut self, _out: &mut Vec<NewFinding>) {}
 }
@@ -155,5 +177,8 @@ pub fn registry(profile: &Profile, now: DateTime<Utc>) -> Vec<Box<dyn Detector>>
         Box::new(schedule::Schedules::new(profile, now)),
         Box::new(credential::Credentials::new(profile)),
         Box::new(endpoint::Endpoints::new(profile)),
+        Box::new(migration::Migrations::new(profile)),
+        Box::new(unit::Units::new(profile)),
+        Box::new(certificate::Certificates::new(profile, now)),
     ]
 }
