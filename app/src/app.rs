@@ -1,18 +1,21 @@
 //! The root component: owns the state and the scan worker, and lays the page out.
 
 use crate::client::ScanClient;
+use crate::components::certificates::Certificates;
 use crate::components::credentials::Credentials;
 use crate::components::drop_zone::{drop_handler, DropZone};
 use crate::components::endpoints::Endpoints;
 use crate::components::file_tree::FileTree;
 use crate::components::findings::Findings;
 use crate::components::header::Header;
+use crate::components::migrations::Migrations;
 use crate::components::profile_panel::ProfilePanel;
 use crate::components::progress::ProgressBar;
 use crate::components::schedules::Schedules;
 use crate::components::source_view::SourceView;
 use crate::components::stories::Stories;
 use crate::components::summary::Summary;
+use crate::components::units::Units;
 use crate::format;
 use crate::protocol::{Request, Response};
 use crate::state::{Action, Filter, Phase, State, Tab};
@@ -209,6 +212,9 @@ pub fn App() -> Html {
     let schedule_findings = of_category(scanner_core::Category::Schedule);
     let endpoint_findings = of_category(scanner_core::Category::Endpoint);
     let credential_findings = of_category(scanner_core::Category::Credential);
+    let migration_findings = of_category(scanner_core::Category::Migration);
+    let unit_findings = of_category(scanner_core::Category::Unit);
+    let certificate_findings = of_category(scanner_core::Category::Certificate);
     // Lines of the open entry that hold a credential: shown masked until revealed.
     let masked: Vec<(u32, String)> = match &s.source {
         Some(src) => credential_findings
@@ -279,6 +285,9 @@ pub fn App() -> Html {
                         {tab_button(Tab::Schedules, format!("Schedules {}", format::count(schedule_findings.len() as u64)))}
                         {tab_button(Tab::Endpoints, format!("Endpoints {}", format::count(endpoint_findings.len() as u64)))}
                         {tab_button(Tab::Credentials, format!("Credentials {}", format::count(credential_findings.len() as u64)))}
+                        {tab_button(Tab::Migrations, format!("Migrations {}", format::count(migration_findings.iter().filter(|f| f.rule == "migration.file").count() as u64)))}
+                        {tab_button(Tab::Units, format!("Units {}", format::count(unit_findings.len() as u64)))}
+                        {tab_button(Tab::Certificates, format!("Certificates {}", format::count(certificate_findings.iter().filter(|f| matches!(f.rule.as_str(), "certificate.inventory" | "certificate.keystore")).count() as u64)))}
                         {tab_button(Tab::Files, format!("Files {}", format::count(s.files.len() as u64)))}
                         {tab_button(Tab::Diagnostics, format!("Not read {}", format::count(s.diagnostics.len() as u64)))}
                     </nav>
@@ -294,6 +303,16 @@ pub fn App() -> Html {
                             },
                             Tab::Credentials => html! {
                                 <Credentials findings={credential_findings.clone()} files={s.files.len()} on_open={on_open.clone()} />
+                            },
+                            Tab::Migrations => html! {
+                                <Migrations findings={migration_findings.clone()} files={s.files.len()} on_open={on_open.clone()} />
+                            },
+                            Tab::Units => html! {
+                                <Units findings={unit_findings.clone()} files={s.files.len()} on_open={on_open.clone()} />
+                            },
+                            Tab::Certificates => html! {
+                                <Certificates findings={certificate_findings.clone()} profile={s.profile.clone()} now={reference_now}
+                                    files={s.files.len()} on_open={on_open.clone()} />
                             },
                             Tab::Files => html! { <FileTree state={state_rc.clone()} on_open={on_open.clone()} /> },
                             Tab::Diagnostics => diagnostics(s),
@@ -314,6 +333,9 @@ fn tab_id(tab: Tab) -> &'static str {
         Tab::Schedules => "schedules",
         Tab::Endpoints => "endpoints",
         Tab::Credentials => "credentials",
+        Tab::Migrations => "migrations",
+        Tab::Units => "units",
+        Tab::Certificates => "certificates",
         Tab::Files => "files",
         Tab::Diagnostics => "diagnostics",
     }

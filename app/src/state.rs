@@ -70,6 +70,12 @@ pub enum Tab {
     Endpoints,
     /// Credentials, masked.
     Credentials,
+    /// Migrations, per file.
+    Migrations,
+    /// Systemd units: missing and shipped.
+    Units,
+    /// Certificates and key stores, with a validity timeline.
+    Certificates,
     /// The package's files.
     Files,
     /// What could not be read.

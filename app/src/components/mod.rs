@@ -1,17 +1,20 @@
 //! One component per file. Elements a test reads carry `data-testid`.
 
+pub mod certificates;
 pub mod credentials;
 pub mod drop_zone;
 pub mod endpoints;
 pub mod file_tree;
 pub mod findings;
 pub mod header;
+pub mod migrations;
 pub mod profile_panel;
 pub mod progress;
 pub mod schedules;
 pub mod source_view;
 pub mod stories;
 pub mod summary;
+pub mod units;
 
 use scanner_core::text::visible;
 use scanner_core::{Finding, Severity};
