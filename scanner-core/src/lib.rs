@@ -42,6 +42,7 @@ mod scan;
 pub mod schedule;
 pub mod story;
 pub mod text;
+pub mod version;
 
 pub use archive::{ScanError, NESTED_SEPARATOR};
 pub use profile::{Limits, Profile, ProfileError};

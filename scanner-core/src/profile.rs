@@ -2,9 +2,11 @@
 //!
 //! A profile that cannot be read is an error at its line, never a silent default.
 
+use crate::version::Version;
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
 
@@ -71,6 +73,42 @@ pub struct Profile {
     pub limits: Limits,
     /// The reviewer's own credential rules (`[[rules]]`, gitleaks format).
     pub rules: Vec<UserRule>,
+    /// What the upgrade moves to: component -> version (`kubernetes = "1.30.0"`).
+    pub target_versions: BTreeMap<String, Version>,
+    /// What runs today: component -> version (`acme-suite = "2.1.4"`).
+    pub installed: BTreeMap<String, Version>,
+    /// The config-key matrix (`[[deprecations]]`).
+    pub deprecations: Vec<Deprecation>,
+    /// Supported upgrade hops (`[[upgrade_paths]]`).
+    pub upgrade_paths: Vec<UpgradePath>,
+}
+
+/// One row of the config-key deprecation matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    /// The component whose configuration this is (matched against `target_versions`).
+    pub component: String,
+    /// A glob over flattened keys: `cache.redis.*`, `spring.datasource.*.url`; `*` is one or
+    /// more key segments' worth of characters, `?` one character.
+    pub key: String,
+    /// Deprecated from this version on.
+    pub deprecated_in: Option<Version>,
+    /// Removed from this version on.
+    pub removed_in: Option<Version>,
+    /// What to use instead (a key or a glob with the same `*`s).
+    pub replacement: Option<String>,
+}
+
+/// A supported upgrade hop: from any version matching `from` (a prefix: `2.2` is any 2.2.x)
+/// to one matching `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpgradePath {
+    /// The component.
+    pub component: String,
+    /// The version (prefix) the hop starts from.
+    pub from: Version,
+    /// The version (prefix) it reaches.
+    pub to: Version,
 }
 
 /// A credential rule of the profile, in gitleaks' format (`[[rules]]`). Its regexes were
@@ -120,6 +158,10 @@ impl Default for Profile {
             ignore: Vec::new(),
             limits: Limits::default(),
             rules: Vec::new(),
+            target_versions: BTreeMap::new(),
+            installed: BTreeMap::new(),
+            deprecations: Vec::new(),
+            upgrade_paths: Vec::new(),
         }
     }
 }
@@ -134,6 +176,31 @@ struct RawProfile {
     ignore: Vec<String>,
     limits: Limits,
     rules: Vec<RawRule>,
+    target_versions: BTreeMap<String, Spanned<String>>,
+    installed: BTreeMap<String, Spanned<String>>,
+    deprecations: Vec<RawDeprecation>,
+    upgrade_paths: Vec<RawUpgradePath>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeprecation {
+    component: Spanned<String>,
+    key: Spanned<String>,
+    #[serde(default)]
+    deprecated_in: Option<Spanned<String>>,
+    #[serde(default)]
+    removed_in: Option<Spanned<String>>,
+    #[serde(default)]
+    replacement: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpgradePath {
+    component: Spanned<String>,
+    from: Spanned<String>,
+    to: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -345,6 +412,76 @@ impl Profile {
                 allowlists,
             });
         }
+        let version = |v: &Spanned<String>, what: &str| {
+            Version::parse(v.get_ref()).ok_or_else(|| {
+                at(
+                    v.span(),
+                    format!(
+                        "{what}: '{}' is not a version (numbers separated by dots, e.g. 2.2 or 3.0.1)",
+                        v.get_ref()
+                    ),
+                )
+            })
+        };
+        let versions = |map: BTreeMap<String, Spanned<String>>, table: &str| {
+            map.into_iter()
+                .map(|(k, v)| Ok((k.clone(), version(&v, &format!("[{table}] {k}"))?)))
+                .collect::<Result<BTreeMap<String, Version>, ProfileError>>()
+        };
+        let target_versions = versions(raw.target_versions, "target_versions")?;
+        let installed = versions(raw.installed, "installed")?;
+        let mut deprecations = Vec::with_capacity(raw.deprecations.len());
+        for d in raw.deprecations {
+            if d.key.get_ref().trim().is_empty() {
+                return Err(at(
+                    d.key.span(),
+                    "a deprecation needs a non-empty key".into(),
+                ));
+            }
+            if d.deprecated_in.is_none() && d.removed_in.is_none() {
+                return Err(at(
+                    d.key.span(),
+                    format!(
+                        "deprecation of '{}': give deprecated_in, removed_in or both",
+                        d.key.get_ref()
+                    ),
+                ));
+            }
+            let deprecated_in = match &d.deprecated_in {
+                Some(v) => Some(version(v, "deprecated_in")?),
+                None => None,
+            };
+            let removed_in = match &d.removed_in {
+                Some(v) => Some(version(v, "removed_in")?),
+                None => None,
+            };
+            deprecations.push(Deprecation {
+                component: d.component.into_inner(),
+                key: d.key.into_inner(),
+                deprecated_in,
+                removed_in,
+                replacement: d.replacement,
+            });
+        }
+        let mut upgrade_paths = Vec::with_capacity(raw.upgrade_paths.len());
+        for p in raw.upgrade_paths {
+            let from = version(&p.from, "upgrade path from")?;
+            let to = version(&p.to, "upgrade path to")?;
+            if to <= from {
+                return Err(at(
+                    p.to.span(),
+                    format!(
+                        "upgrade path of '{}' goes from {from} back to {to}",
+                        p.component.get_ref()
+                    ),
+                ));
+            }
+            upgrade_paths.push(UpgradePath {
+                component: p.component.into_inner(),
+                from,
+                to,
+            });
+        }
         Ok(Profile {
             timezone,
             maintenance_window,
@@ -352,6 +489,10 @@ impl Profile {
             ignore: raw.ignore,
             limits: raw.limits,
             rules,
+            target_versions,
+            installed,
+            deprecations,
+            upgrade_paths,
         })
     }
 
@@ -374,6 +515,43 @@ impl Profile {
                 "\n[maintenance_window]\nstart = \"{}\"\nend = \"{}\"",
                 w.start.to_rfc3339(),
                 w.end.to_rfc3339()
+            );
+        }
+        for (table, map) in [
+            ("target_versions", &self.target_versions),
+            ("installed", &self.installed),
+        ] {
+            if !map.is_empty() {
+                let _ = writeln!(s, "\n[{table}]");
+                for (k, v) in map {
+                    let _ = writeln!(s, "{} = {}", toml_key(k), toml_string(&v.text));
+                }
+            }
+        }
+        for d in &self.deprecations {
+            let _ = writeln!(
+                s,
+                "\n[[deprecations]]\ncomponent = {}\nkey = {}",
+                toml_string(&d.component),
+                toml_string(&d.key)
+            );
+            if let Some(v) = &d.deprecated_in {
+                let _ = writeln!(s, "deprecated_in = {}", toml_string(&v.text));
+            }
+            if let Some(v) = &d.removed_in {
+                let _ = writeln!(s, "removed_in = {}", toml_string(&v.text));
+            }
+            if let Some(r) = &d.replacement {
+                let _ = writeln!(s, "replacement = {}", toml_string(r));
+            }
+        }
+        for p in &self.upgrade_paths {
+            let _ = writeln!(
+                s,
+                "\n[[upgrade_paths]]\ncomponent = {}\nfrom = {}\nto = {}",
+                toml_string(&p.component),
+                toml_string(&p.from.text),
+                toml_string(&p.to.text)
             );
         }
         let l = &self.limits;
@@ -422,6 +600,18 @@ impl Profile {
 }
 
 /// A TOML basic string.
+/// A TOML key: bare when it can be, quoted otherwise.
+fn toml_key(k: &str) -> String {
+    if !k.is_empty()
+        && k.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    {
+        k.to_string()
+    } else {
+        toml_string(k)
+    }
+}
+
 fn toml_string(v: &str) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(v.len() + 2);
@@ -577,5 +767,68 @@ stopwords = ["sample"]
         assert_eq!(e.line, Some(3), "{e}");
         let e = Profile::from_toml("[[rules]]\nid = \"x\"\nregx = \"a\"\n").unwrap_err();
         assert!(e.line.is_some(), "{e}");
+    }
+
+    const MATRIX: &str = r#"
+[target_versions]
+kubernetes = "1.30.0"
+acme-api = "5.2.0"
+
+[installed]
+acme-suite = "2.1.4"
+
+[[deprecations]]
+component = "acme-api"
+key = "cache.redis.*"
+deprecated_in = "5.0.0"
+removed_in = "5.2.0"
+replacement = "cache.store.redis.*"
+
+[[upgrade_paths]]
+component = "acme-suite"
+from = "2.2"
+to = "3.0"
+"#;
+
+    #[test]
+    fn versions_matrix_and_paths() {
+        let p = Profile::from_toml(MATRIX);
+        assert!(p.is_ok(), "{p:?}");
+        let Ok(p) = p else { return };
+        assert_eq!(
+            p.target_versions.get("kubernetes").map(|v| v.parts.clone()),
+            Some(vec![1, 30, 0])
+        );
+        assert_eq!(p.installed.len(), 1);
+        assert_eq!(p.deprecations.len(), 1);
+        assert_eq!(
+            p.deprecations.first().and_then(|d| d.replacement.clone()),
+            Some("cache.store.redis.*".to_string())
+        );
+        assert_eq!(
+            p.upgrade_paths
+                .first()
+                .map(|u| (u.from.text.clone(), u.to.text.clone())),
+            Some(("2.2".to_string(), "3.0".to_string()))
+        );
+        assert_eq!(Profile::from_toml(&p.to_toml()), Ok(p));
+    }
+
+    #[test]
+    fn bad_versions_and_rows_name_their_line() {
+        let e = Profile::from_toml("[installed]\nacme = \"latest\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("latest"), "{e}");
+        let e =
+            Profile::from_toml("[[deprecations]]\ncomponent = \"a\"\nkey = \"x.*\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        let e = Profile::from_toml(
+            "[[upgrade_paths]]\ncomponent = \"a\"\nfrom = \"3.0\"\nto = \"2.2\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        let e = Profile::from_toml("[[upgrade_paths]]\ncomponent = \"a\"\nfrom = \"3.0\"\n")
+            .unwrap_err();
+        assert!(e.message.contains("to"), "{e}");
     }
 }
