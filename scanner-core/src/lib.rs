@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 pub mod archive;
+pub mod checklist;
 pub mod detect;
 pub mod profile;
 pub mod report;

@@ -8,10 +8,14 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 mod certificate;
+mod config;
+mod inventory;
 mod migration;
 mod unit;
 
 pub use certificate::CertificateInfo;
+pub use config::ConfigInfo;
+pub use inventory::InventoryInfo;
 pub use migration::{MigrationInfo, MigrationStep};
 pub use unit::UnitInfo;
 
@@ -191,6 +195,12 @@ pub struct Finding {
     /// Present when `category` is `certificate`. Extension to the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<CertificateInfo>,
+    /// Present on deprecation findings of the `config` category. Extension to the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigInfo>,
+    /// Present when `category` is `inventory`. Extension to the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<InventoryInfo>,
 }
 
 /// A place the package talks to.
@@ -348,7 +358,7 @@ pub struct Report {
     pub reference_time: String,
     /// Findings, most severe first, then by path and line.
     pub findings: Vec<Finding>,
-    /// The generated checklist (filled by a later stage; empty for now).
+    /// The generated checklist (see [`crate::checklist`]).
     #[serde(default)]
     pub checklist: Vec<ChecklistItem>,
     /// What could not be read and why.

@@ -40,6 +40,9 @@ macro_rules! rules {
 }
 
 pub mod certificate;
+pub mod cleanup;
+pub mod config;
+pub mod inventory;
 pub mod migration;
 pub mod unit;
 
@@ -50,6 +53,9 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(migration::RULES)
         .chain(unit::RULES)
         .chain(certificate::RULES)
+        .chain(config::RULES)
+        .chain(inventory::RULES)
+        .chain(cleanup::RULES)
 }
 
 rules! { CORE;

@@ -160,6 +160,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
     link_stories(&mut findings);
     crate::detect::certificate::link_keys(&mut findings);
     findings.sort_by(finding_order);
+    let checklist = crate::checklist::checklist(&findings, input.profile);
     Ok(Report {
         schema: SCHEMA_ID.to_string(),
         tool: ToolInfo::default(),
@@ -173,7 +174,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
         },
         reference_time: input.now.to_rfc3339_opts(SecondsFormat::Secs, true),
         findings,
-        checklist: Vec::new(),
+        checklist,
         diagnostics: collector.diagnostics,
         files: collector.files,
         complete,
@@ -288,6 +289,8 @@ impl<S: ScanSink> Collector<'_, S> {
                 migration: nf.migration,
                 unit: nf.unit,
                 certificate: nf.certificate,
+                config: nf.config,
+                inventory: nf.inventory,
             };
             mask_secrets(&mut f);
             self.sink.finding(&f);

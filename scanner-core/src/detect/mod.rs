@@ -7,16 +7,20 @@
 //! detector joins by adding one line there.
 
 pub mod certificate;
+pub mod cleanup;
+pub mod config;
 pub mod credential;
 pub mod endpoint;
 mod hygiene;
+pub mod inventory;
 pub mod migration;
 pub mod schedule;
 pub mod unit;
 
 use crate::profile::Profile;
 use crate::report::{
-    CertificateInfo, CredentialInfo, EndpointInfo, MigrationInfo, ScheduleInfo, Severity, UnitInfo,
+    CertificateInfo, ConfigInfo, CredentialInfo, EndpointInfo, InventoryInfo, MigrationInfo,
+    ScheduleInfo, Severity, UnitInfo,
 };
 use crate::rules::Rule;
 use crate::text::Encoding;
@@ -95,6 +99,10 @@ pub struct NewFinding {
     pub unit: Option<UnitInfo>,
     /// The certificate or key store, for `certificate` findings.
     pub certificate: Option<CertificateInfo>,
+    /// The key and matrix row, for deprecation findings.
+    pub config: Option<ConfigInfo>,
+    /// The component and version, for `inventory` findings.
+    pub inventory: Option<InventoryInfo>,
 }
 
 impl NewFinding {
@@ -114,6 +122,8 @@ impl NewFinding {
             migration: None,
             unit: None,
             certificate: None,
+            config: None,
+            inventory: None,
         }
     }
 
@@ -180,5 +190,8 @@ pub fn registry(profile: &Profile, now: DateTime<Utc>) -> Vec<Box<dyn Detector>>
         Box::new(migration::Migrations::new(profile)),
         Box::new(unit::Units::new(profile)),
         Box::new(certificate::Certificates::new(profile, now)),
+        Box::new(config::Configs::new(profile)),
+        Box::new(inventory::Inventory::new(profile)),
+        Box::new(cleanup::Cleanup::new(profile)),
     ]
 }

@@ -689,6 +689,8 @@ fn finding(id: &str, path: &str, line: Option<u32>) -> Finding {
         migration: None,
         unit: None,
         certificate: None,
+        config: None,
+        inventory: None,
     }
 }
 

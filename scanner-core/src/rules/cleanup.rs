@@ -1,0 +1,8 @@
+//! Rules of the `cleanup` detector.
+
+use super::Rule;
+#[allow(unused_imports)]
+use crate::report::{Category, Severity};
+
+rules! { RULES;
+}
