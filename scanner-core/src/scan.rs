@@ -120,7 +120,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
     reader.seek(SeekFrom::Start(0))?;
 
     let mut collector = Collector {
-        detectors: detect::registry(input.profile, input.now),
+        detectors: detect::registry(input.profile, input.now, input.name),
         pending: Vec::new(),
         ids: HashMap::new(),
         ignore: input.profile.ignore.iter().cloned().collect(),

@@ -180,8 +180,9 @@ pub trait Detector {
     fn finish(&mut self, _out: &mut Vec<NewFinding>) {}
 }
 
-/// Every detector, fresh for one scan with this profile and reference instant.
-pub fn registry(profile: &Profile, now: DateTime<Utc>) -> Vec<Box<dyn Detector>> {
+/// Every detector, fresh for one scan with this profile and reference instant, of the package
+/// file named `package` (its file name, for what only the name says: `acme-suite-3.0.zip`).
+pub fn registry(profile: &Profile, now: DateTime<Utc>, package: &str) -> Vec<Box<dyn Detector>> {
     vec![
         Box::new(ArchiveHygiene),
         Box::new(schedule::Schedules::new(profile, now)),
@@ -191,7 +192,7 @@ pub fn registry(profile: &Profile, now: DateTime<Utc>) -> Vec<Box<dyn Detector>>
         Box::new(unit::Units::new(profile)),
         Box::new(certificate::Certificates::new(profile, now)),
         Box::new(config::Configs::new(profile)),
-        Box::new(inventory::Inventory::new(profile)),
+        Box::new(inventory::Inventory::new(profile, package)),
         Box::new(cleanup::Cleanup::new(profile)),
     ]
 }

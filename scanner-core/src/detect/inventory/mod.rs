@@ -8,8 +8,8 @@ use crate::rules::{inventory::RULES, Rule};
 pub struct Inventory {}
 
 impl Inventory {
-    /// A detector for one scan.
-    pub fn new(_profile: &Profile) -> Self {
+    /// A detector for one scan of the package file named `package`.
+    pub fn new(_profile: &Profile, _package: &str) -> Self {
         Inventory {}
     }
 }
