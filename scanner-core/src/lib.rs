@@ -48,8 +48,8 @@ pub mod version;
 pub use archive::{ScanError, NESTED_SEPARATOR};
 pub use profile::{Limits, Profile, ProfileError};
 pub use report::{
-    Category, ChecklistItem, CredentialInfo, Diagnostic, EndpointInfo, FileEntry, FileKind,
-    Finding, PackageInfo, Report, Severity, ToolInfo, SCHEMA_ID,
+    Category, ChecklistItem, ConfigInfo, CredentialInfo, Diagnostic, EndpointInfo, FileEntry,
+    FileKind, Finding, InventoryInfo, PackageInfo, Report, Severity, ToolInfo, SCHEMA_ID,
 };
 pub use scan::{
     finding_id, read_entry, scan, EntryContent, NoSink, Phase, Progress, ScanInput, ScanSink,
