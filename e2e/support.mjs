@@ -132,16 +132,23 @@ export async function openPage(browser, url, options = {}) {
 
 /** Drop a file on the drop zone the way a browser does: a DataTransfer with a File. */
 export async function dropFile(page, name, bytes) {
+  await dropFiles(page, [{ name, bytes }]);
+}
+
+/** Drop several files at once (a package and its profile). */
+export async function dropFiles(page, files) {
   const dataTransfer = await page.evaluateHandle(
-    ([name, b64]) => {
-      const bin = atob(b64);
-      const data = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+    (list) => {
       const dt = new DataTransfer();
-      dt.items.add(new File([data], name, { type: "application/zip" }));
+      for (const [name, b64] of list) {
+        const bin = atob(b64);
+        const data = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+        dt.items.add(new File([data], name, { type: "application/octet-stream" }));
+      }
       return dt;
     },
-    [name, Buffer.from(bytes).toString("base64")],
+    files.map((f) => [f.name, Buffer.from(f.bytes).toString("base64")]),
   );
   const zone = page.getByTestId("drop-zone");
   await zone.dispatchEvent("dragenter", { dataTransfer });

@@ -2,12 +2,15 @@
 
 use crate::client::ScanClient;
 use crate::components::certificates::Certificates;
+use crate::components::checklist::Checklist;
+use crate::components::config::Config;
 use crate::components::credentials::Credentials;
 use crate::components::drop_zone::{drop_handler, DropZone};
 use crate::components::endpoints::Endpoints;
 use crate::components::file_tree::FileTree;
 use crate::components::findings::Findings;
 use crate::components::header::Header;
+use crate::components::inventory::Inventory;
 use crate::components::migrations::Migrations;
 use crate::components::profile_panel::ProfilePanel;
 use crate::components::progress::ProgressBar;
@@ -108,11 +111,83 @@ pub fn App() -> Html {
         })
     };
 
+    // Profiles dropped with a package (`*.toml`) are read first; the package waits for them,
+    // so its scan uses the dropped profile. A profile that does not read is a notice with its
+    // line, and the profile in force stays.
+    let pending = use_mut_ref(|| (0u32, None::<File>));
     let on_file = {
         let start_scan = start_scan.clone();
+        let dispatcher = state.dispatcher();
+        let pending = pending.clone();
+        let session = session.clone();
+        let profile_ref = profile_ref.clone();
         Callback::from(move |file: File| {
             let name = file.name();
-            start_scan(file.into(), name);
+            if !crate::components::drop_zone::is_profile(&name) {
+                if pending.borrow().0 > 0 {
+                    pending.borrow_mut().1 = Some(file);
+                } else {
+                    start_scan(file.into(), name);
+                }
+                return;
+            }
+            pending.borrow_mut().0 += 1;
+            let dispatcher = dispatcher.clone();
+            let pending = pending.clone();
+            let session = session.clone();
+            let profile_ref = profile_ref.clone();
+            let start_scan = start_scan.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string());
+                let applied = match text.map(|t| (scanner_core::Profile::from_toml(&t), t)) {
+                    None => {
+                        dispatcher.dispatch(Action::Notice(Some(format!(
+                            "The profile {name} could not be read."
+                        ))));
+                        false
+                    }
+                    Some((Err(e), _)) => {
+                        dispatcher.dispatch(Action::Notice(Some(format!(
+                            "The profile {name} was not applied: {e}"
+                        ))));
+                        false
+                    }
+                    Some((Ok(_), text)) => {
+                        crate::settings::save(&text);
+                        *profile_ref.borrow_mut() = text.clone();
+                        dispatcher.dispatch(Action::Profile(text));
+                        dispatcher
+                            .dispatch(Action::Notice(Some(format!("Profile {name} applied."))));
+                        true
+                    }
+                };
+                let next = {
+                    let mut p = pending.borrow_mut();
+                    p.0 = p.0.saturating_sub(1);
+                    if p.0 == 0 {
+                        p.1.take()
+                    } else {
+                        None
+                    }
+                };
+                match next {
+                    Some(pkg) => {
+                        let n = pkg.name();
+                        start_scan(pkg.into(), n);
+                    }
+                    None if applied && pending.borrow().0 == 0 => {
+                        // Rescan the package on screen with the new profile.
+                        let file = session.borrow().file.clone();
+                        if let Some((blob, n)) = file {
+                            start_scan(blob, n);
+                        }
+                    }
+                    None => {}
+                }
+            });
         })
     };
     let on_sample = {
@@ -215,6 +290,8 @@ pub fn App() -> Html {
     let migration_findings = of_category(scanner_core::Category::Migration);
     let unit_findings = of_category(scanner_core::Category::Unit);
     let certificate_findings = of_category(scanner_core::Category::Certificate);
+    let config_findings = of_category(scanner_core::Category::Config);
+    let inventory_findings = of_category(scanner_core::Category::Inventory);
     // Lines of the open entry that hold a credential: shown masked until revealed.
     let masked: Vec<(u32, String)> = match &s.source {
         Some(src) => credential_findings
@@ -247,7 +324,7 @@ pub fn App() -> Html {
             <Header state={state_rc.clone()} on_profile={show_profile} />
             <main>
                 if s.show_profile {
-                    <ProfilePanel profile={s.profile.clone()} on_apply={on_profile} on_close={close_profile} />
+                    <ProfilePanel profile={s.profile.clone()} toml={s.profile_toml.clone()} on_apply={on_profile} on_close={close_profile} />
                 }
                 if s.phase == Phase::Idle {
                     <section class="intro">
@@ -257,6 +334,9 @@ pub fn App() -> Html {
                 }
                 <DropZone on_file={on_file} on_sample={on_sample} on_drag={on_drag}
                     dragging={s.dragging} compact={s.phase != Phase::Idle} />
+                if let Some(n) = &s.notice {
+                    <div class="notice" role="status" data-testid="notice">{visible(n).into_owned()}</div>
+                }
                 if let Phase::Failed(message) = &s.phase {
                     <div class="error" role="alert" data-testid="error-message">
                         <strong>{"This package could not be scanned. "}</strong>
@@ -288,6 +368,9 @@ pub fn App() -> Html {
                         {tab_button(Tab::Migrations, format!("Migrations {}", format::count(migration_findings.iter().filter(|f| f.rule == "migration.file").count() as u64)))}
                         {tab_button(Tab::Units, format!("Units {}", format::count(unit_findings.len() as u64)))}
                         {tab_button(Tab::Certificates, format!("Certificates {}", format::count(certificate_findings.iter().filter(|f| matches!(f.rule.as_str(), "certificate.inventory" | "certificate.keystore")).count() as u64)))}
+                        {tab_button(Tab::Config, format!("Config {}", format::count(config_findings.len() as u64)))}
+                        {tab_button(Tab::Inventory, format!("Inventory {}", format::count(inventory_findings.len() as u64)))}
+                        {tab_button(Tab::Checklist, format!("Checklist {}", format::count(s.report.as_ref().map_or(0, |r| r.checklist.len()) as u64)))}
                         {tab_button(Tab::Files, format!("Files {}", format::count(s.files.len() as u64)))}
                         {tab_button(Tab::Diagnostics, format!("Not read {}", format::count(s.diagnostics.len() as u64)))}
                     </nav>
@@ -314,6 +397,18 @@ pub fn App() -> Html {
                                 <Certificates findings={certificate_findings.clone()} profile={s.profile.clone()} now={reference_now}
                                     files={s.files.len()} on_open={on_open.clone()} />
                             },
+                            Tab::Checklist => html! {
+                                <Checklist items={s.report.as_ref().map(|r| r.checklist.clone()).unwrap_or_default()}
+                                    findings={s.all_findings().into_iter().cloned().collect::<Vec<_>>()}
+                                    sha256={s.report.as_ref().map(|r| r.package.sha256.clone()).unwrap_or_default()}
+                                    on_open={on_open.clone()} />
+                            },
+                            Tab::Config => html! {
+                                <Config findings={config_findings.clone()} files={s.files.len()} on_open={on_open.clone()} />
+                            },
+                            Tab::Inventory => html! {
+                                <Inventory findings={inventory_findings.clone()} files={s.files.len()} on_open={on_open.clone()} />
+                            },
                             Tab::Files => html! { <FileTree state={state_rc.clone()} on_open={on_open.clone()} /> },
                             Tab::Diagnostics => diagnostics(s),
                         }}
@@ -336,6 +431,9 @@ fn tab_id(tab: Tab) -> &'static str {
         Tab::Migrations => "migrations",
         Tab::Units => "units",
         Tab::Certificates => "certificates",
+        Tab::Config => "config",
+        Tab::Inventory => "inventory",
+        Tab::Checklist => "checklist",
         Tab::Files => "files",
         Tab::Diagnostics => "diagnostics",
     }

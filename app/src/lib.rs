@@ -10,6 +10,7 @@
 pub mod app;
 pub mod client;
 pub mod components;
+pub mod download;
 pub mod format;
 pub mod protocol;
 pub mod settings;

@@ -76,6 +76,12 @@ pub enum Tab {
     Units,
     /// Certificates and key stores, with a validity timeline.
     Certificates,
+    /// Deprecated and removed configuration keys.
+    Config,
+    /// Components, versions and upgrade paths.
+    Inventory,
+    /// The generated checklist.
+    Checklist,
     /// The package's files.
     Files,
     /// What could not be read.
@@ -234,6 +240,8 @@ pub struct State {
     pub profile: Profile,
     /// The profile form is open.
     pub show_profile: bool,
+    /// A message about something other than the scan (a dropped profile that does not read).
+    pub notice: Option<String>,
 }
 
 impl Default for State {
@@ -255,6 +263,7 @@ impl Default for State {
             profile_toml: String::new(),
             profile: Profile::default(),
             show_profile: false,
+            notice: None,
         }
     }
 }
@@ -262,6 +271,8 @@ impl Default for State {
 /// Everything that changes the state.
 #[derive(Debug, Clone)]
 pub enum Action {
+    /// Show (or clear) a notice.
+    Notice(Option<String>),
     /// A scan starts for this file.
     Start {
         /// File name.
@@ -463,6 +474,7 @@ impl Reducible for State {
                 }
             }
             Action::ShowProfile(show) => s.show_profile = show,
+            Action::Notice(n) => s.notice = n,
         }
         Rc::new(s)
     }

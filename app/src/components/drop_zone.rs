@@ -3,21 +3,31 @@
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
-/// A drop handler: takes the first dropped file and ends the drag state. The page and the
-/// zone share it; it stops the event, so a drop on the zone is not handled twice.
+/// A drop handler: hands over the dropped profiles (`*.toml`) first, then the first other file
+/// (the package), and ends the drag state. The page and the zone share it; it stops the event,
+/// so a drop on the zone is not handled twice.
 pub fn drop_handler(on_file: Callback<File>, on_drag: Callback<bool>) -> Callback<DragEvent> {
     Callback::from(move |e: DragEvent| {
         e.prevent_default();
         e.stop_propagation();
         on_drag.emit(false);
-        if let Some(file) = e
-            .data_transfer()
-            .and_then(|dt| dt.files())
-            .and_then(|l| l.get(0))
-        {
-            on_file.emit(file);
+        let Some(list) = e.data_transfer().and_then(|dt| dt.files()) else {
+            return;
+        };
+        let files: Vec<File> = (0..list.length().min(16))
+            .filter_map(|i| list.get(i))
+            .collect();
+        let (profiles, packages): (Vec<File>, Vec<File>) =
+            files.into_iter().partition(|f| is_profile(&f.name()));
+        for f in profiles.into_iter().chain(packages.into_iter().take(1)) {
+            on_file.emit(f);
         }
     })
+}
+
+/// A file the page reads as the reviewer's profile rather than as a package.
+pub fn is_profile(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".toml")
 }
 
 /// Props of [`DropZone`].
@@ -42,8 +52,15 @@ pub fn DropZone(props: &Props) -> Html {
         let on_file = props.on_file.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|l| l.get(0)) {
-                on_file.emit(file);
+            if let Some(list) = input.files() {
+                let files: Vec<File> = (0..list.length().min(16))
+                    .filter_map(|i| list.get(i))
+                    .collect();
+                let (profiles, packages): (Vec<File>, Vec<File>) =
+                    files.into_iter().partition(|f| is_profile(&f.name()));
+                for f in profiles.into_iter().chain(packages.into_iter().take(1)) {
+                    on_file.emit(f);
+                }
             }
             // Choosing the same file again must fire `change` again.
             input.set_value("");
@@ -78,8 +95,8 @@ pub fn DropZone(props: &Props) -> Html {
             <label {class} data-testid="drop-zone"
                 ondragover={on_drag_over} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
                 ondragleave={on_drag_leave} ondrop={on_drop}>
-                <input type="file" class="visually-hidden" data-testid="file-input"
-                    accept=".zip,.jar,.war,.ear,.whl,.nupkg,.tar,.tgz,.gz,application/zip,application/gzip,application/x-tar"
+                <input type="file" class="visually-hidden" data-testid="file-input" multiple=true
+                    accept=".zip,.jar,.war,.ear,.whl,.nupkg,.tar,.tgz,.gz,.toml,application/zip,application/gzip,application/x-tar"
                     onchange={on_change} />
                 if props.compact {
                     <span class="dz-title">{"Drop another package, or choose a file"}</span>

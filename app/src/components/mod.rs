@@ -1,12 +1,15 @@
 //! One component per file. Elements a test reads carry `data-testid`.
 
 pub mod certificates;
+pub mod checklist;
+pub mod config;
 pub mod credentials;
 pub mod drop_zone;
 pub mod endpoints;
 pub mod file_tree;
 pub mod findings;
 pub mod header;
+pub mod inventory;
 pub mod migrations;
 pub mod profile_panel;
 pub mod progress;

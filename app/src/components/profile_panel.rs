@@ -1,5 +1,7 @@
-//! The profile form: the servers' time zone, the maintenance window, retired hosts.
-//! Times are typed in the chosen zone; the profile stores them as RFC 3339 with offset.
+//! The profile form: the servers' time zone, the maintenance window, retired hosts; and the
+//! whole profile as TOML (versions, the deprecation matrix, upgrade paths, rules), edited in
+//! place with errors shown at their line, or downloaded. Times are typed in the chosen zone; the
+//! profile stores them as RFC 3339 with offset.
 
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -29,6 +31,8 @@ const ZONES: [&str; 12] = [
 pub struct Props {
     /// The profile in force.
     pub profile: Profile,
+    /// Its TOML as the reviewer wrote it (comments kept).
+    pub toml: String,
     /// Apply a new profile (TOML).
     pub on_apply: Callback<String>,
     /// Close the panel.
@@ -51,6 +55,27 @@ fn parse_local(s: &str, tz: Tz) -> Result<Option<chrono::DateTime<chrono::FixedO
         .earliest()
         .map(|t| Some(t.fixed_offset()))
         .ok_or_else(|| format!("{s} does not exist in {tz} (a daylight-saving gap)"))
+}
+
+/// A profile error with the line it points at, for the TOML editor.
+fn toml_error(text: &str, e: &scanner_core::ProfileError) -> Html {
+    let line = e
+        .line
+        .and_then(|l| text.lines().nth(l.saturating_sub(1)))
+        .unwrap_or_default()
+        .to_string();
+    let caret = e
+        .column
+        .map(|c| format!("{}^", " ".repeat(c.saturating_sub(1).min(200))))
+        .unwrap_or_default();
+    html! {
+        <div class="error" role="alert" data-testid="profile-toml-error" data-line={e.line.map(|l| l.to_string()).unwrap_or_default()}>
+            <strong>{e.to_string()}</strong>
+            if e.line.is_some() {
+                <pre class="snippet">{format!("{line}\n{caret}")}</pre>
+            }
+        </div>
+    }
 }
 
 /// The profile form.
@@ -122,6 +147,40 @@ pub fn ProfilePanel(props: &Props) -> Html {
         let cb = props.on_close.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let toml_ref = use_node_ref();
+    let toml_error_state = use_state(|| None::<scanner_core::ProfileError>);
+    let toml_text = use_state(|| props.toml.clone());
+    let on_toml_apply = {
+        let toml_ref = toml_ref.clone();
+        let on_apply = props.on_apply.clone();
+        let toml_error_state = toml_error_state.clone();
+        let toml_text = toml_text.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = toml_ref
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            toml_text.set(text.clone());
+            match Profile::from_toml(&text) {
+                Ok(_) => {
+                    toml_error_state.set(None);
+                    on_apply.emit(text);
+                }
+                Err(e) => toml_error_state.set(Some(e)),
+            }
+        })
+    };
+    let on_download = {
+        let toml = props.toml.clone();
+        let error = error.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Err(e) =
+                crate::download::save_text("preflight-profile.toml", "application/toml", &toml)
+            {
+                error.set(Some(e));
+            }
+        })
+    };
     let tz = p.timezone;
     html! {
         <section class="profile" data-testid="profile-panel" aria-label="profile">
@@ -145,10 +204,21 @@ pub fn ProfilePanel(props: &Props) -> Html {
                 }
                 <div class="actions">
                     <button type="submit" class="primary" data-testid="profile-apply">{"Apply and rescan"}</button>
-                    <button type="button" class="secondary" onclick={on_close}>{"Close"}</button>
-                    <span class="muted small">{"Kept in this browser only."}</span>
+                    <button type="button" class="secondary" onclick={on_close.clone()}>{"Close"}</button>
+                    <button type="button" class="secondary" onclick={on_download} data-testid="profile-download">{"Download profile"}</button>
+                    <span class="muted small">{"Kept in this browser only. A .toml file dropped with the package is read as the profile."}</span>
                 </div>
             </form>
+            <details class="profile-toml" open={toml_error_state.is_some()}>
+                <summary>{"Edit as TOML: target versions, installed versions, deprecation matrix, upgrade paths, secret rules"}</summary>
+                <textarea ref={toml_ref} rows="16" spellcheck="false" data-testid="profile-toml" value={(*toml_text).clone()} />
+                if let Some(e) = &*toml_error_state {
+                    {toml_error(&toml_text, e)}
+                }
+                <div class="actions">
+                    <button type="button" class="primary" onclick={on_toml_apply} data-testid="profile-toml-apply">{"Apply TOML and rescan"}</button>
+                </div>
+            </details>
         </section>
     }
 }
