@@ -262,6 +262,10 @@ pub fn App() -> Html {
             }
         })
     };
+    let dismiss_notice = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Notice(None)))
+    };
     let show_profile = {
         let dispatcher = state.dispatcher();
         let open = !state.show_profile;
@@ -335,7 +339,10 @@ pub fn App() -> Html {
                 <DropZone on_file={on_file} on_sample={on_sample} on_drag={on_drag}
                     dragging={s.dragging} compact={s.phase != Phase::Idle} />
                 if let Some(n) = &s.notice {
-                    <div class="notice" role="status" data-testid="notice">{visible(n).into_owned()}</div>
+                    <div class="notice" role="status" data-testid="notice">
+                        {visible(n).into_owned()}
+                        <button type="button" class="link small" aria-label="dismiss" onclick={dismiss_notice}>{"×"}</button>
+                    </div>
                 }
                 if let Phase::Failed(message) = &s.phase {
                     <div class="error" role="alert" data-testid="error-message">

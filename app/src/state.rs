@@ -445,6 +445,8 @@ impl Reducible for State {
                     tab: s.tab,
                     profile_toml: s.profile_toml,
                     profile: s.profile,
+                    // A notice about the profile this scan uses stays until dismissed.
+                    notice: s.notice,
                     ..State::default()
                 };
             }
