@@ -216,3 +216,45 @@ fn help_exits_zero() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("--fail-on"));
 }
+
+/// The profile the README shows is a profile the command accepts, and each of its tables does
+/// what the README says on a package that has what they look for.
+#[test]
+fn the_readme_profile_works() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let start = readme.find("```toml\n").unwrap() + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = Dir::new();
+    let profile = dir.file("profile.toml", &readme.as_bytes()[start..end]);
+    let pkg = dir.file(
+        "acme-suite-3.0.0.zip",
+        &zip(&[
+            ("conf/app.properties", b"cache.redis.host=cache01\n"),
+            ("lib/license.txt", b"key = ACME-7F3A9C21B8E4D6F0A1C5E92B\n"),
+        ]),
+    );
+    let o = preflight(&[
+        "scan",
+        pkg.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // [[deprecations]] with target acme-api 5.2.0: removed.
+    assert!(rules.contains(&"config.removed-key"), "{rules:?}");
+    // [[rules]]: the licence key.
+    assert!(rules.contains(&"credential.custom"), "{rules:?}");
+    // [installed] 2.1.4 and [[upgrade_paths]] 2.2 -> 3.0: a gap.
+    assert!(rules.contains(&"inventory.no-upgrade-path"), "{rules:?}");
+}
