@@ -7,6 +7,7 @@ use crate::components::config::Config;
 use crate::components::credentials::Credentials;
 use crate::components::drop_zone::{drop_handler, DropZone};
 use crate::components::endpoints::Endpoints;
+use crate::components::export::ExportBar;
 use crate::components::file_tree::FileTree;
 use crate::components::findings::Findings;
 use crate::components::header::Header;
@@ -123,6 +124,51 @@ pub fn App() -> Html {
         let profile_ref = profile_ref.clone();
         Callback::from(move |file: File| {
             let name = file.name();
+            if name.to_ascii_lowercase().ends_with(".json") {
+                // A report exported earlier: shown without its package.
+                let dispatcher = dispatcher.clone();
+                let session = session.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                        .await
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .unwrap_or_default();
+                    match serde_json::from_str::<scanner_core::Report>(&text) {
+                        Ok(report) if report.schema == scanner_core::SCHEMA_ID => {
+                            // Its checklist ticks join the ones this browser kept.
+                            let sha = report.package.sha256.clone();
+                            let mut marks = crate::components::checklist::load(&sha);
+                            for item in &report.checklist {
+                                if (item.done || !item.note.is_empty())
+                                    && !marks.contains_key(&item.id)
+                                {
+                                    marks.insert(
+                                        item.id.clone(),
+                                        scanner_core::export::ChecklistMark {
+                                            done: item.done,
+                                            note: item.note.clone(),
+                                        },
+                                    );
+                                }
+                            }
+                            crate::components::checklist::save(&sha, &marks);
+                            session.borrow_mut().file = None;
+                            dispatcher.dispatch(Action::Notice(None));
+                            dispatcher.dispatch(Action::ReportView(name, Box::new(report)));
+                        }
+                        Ok(report) => dispatcher.dispatch(Action::Notice(Some(format!(
+                            "{name} is a report of another format ({}); Preflight reads {}.",
+                            report.schema,
+                            scanner_core::SCHEMA_ID
+                        )))),
+                        Err(e) => dispatcher.dispatch(Action::Notice(Some(format!(
+                            "{name} is not a Preflight report: {e}"
+                        )))),
+                    }
+                });
+                return;
+            }
             if !crate::components::drop_zone::is_profile(&name) {
                 if pending.borrow().0 > 0 {
                     pending.borrow_mut().1 = Some(file);
@@ -294,6 +340,13 @@ pub fn App() -> Html {
     let migration_findings = of_category(scanner_core::Category::Migration);
     let unit_findings = of_category(scanner_core::Category::Unit);
     let certificate_findings = of_category(scanner_core::Category::Certificate);
+    let filtered_ids: Rc<Vec<String>> = Rc::new(
+        s.all_findings()
+            .into_iter()
+            .filter(|f| s.filter.matches(f))
+            .map(|f| f.id.clone())
+            .collect(),
+    );
     let config_findings = of_category(scanner_core::Category::Config);
     let inventory_findings = of_category(scanner_core::Category::Inventory);
     // Lines of the open entry that hold a credential: shown masked until revealed.
@@ -362,7 +415,17 @@ pub fn App() -> Html {
                             format::plural(s.files.len() as u64, "file", "files"))}
                     </div>
                 }
+                if let Some(file) = &s.report_view {
+                    <div class="notice report-view" role="status" data-testid="report-view">
+                        <strong>{"Report view. "}</strong>
+                        {format!("Findings, stories and checklist of {} as exported in {}, scanned at {}. The package itself is not loaded: sources cannot be opened; drop the package to scan it again.",
+                            visible(&s.name), visible(file), s.report.as_ref().map(|r| visible(&r.reference_time).into_owned()).unwrap_or_default())}
+                    </div>
+                }
                 if s.has_results() || !s.findings.is_empty() {
+                    if let Some(report) = s.report.clone() {
+                        <ExportBar report={report} filtered={filtered_ids.clone()} />
+                    }
                     <div class="overview">
                         <Summary state={state_rc.clone()} on_filter={on_filter.clone()} />
                         <Stories findings={s.all_findings().into_iter().cloned().collect::<Vec<_>>()} on_open={on_open.clone()} />

@@ -242,6 +242,8 @@ pub struct State {
     pub show_profile: bool,
     /// A message about something other than the scan (a dropped profile that does not read).
     pub notice: Option<String>,
+    /// Showing a reopened JSON report (this file name), not a scanned package.
+    pub report_view: Option<String>,
 }
 
 impl Default for State {
@@ -264,6 +266,7 @@ impl Default for State {
             profile: Profile::default(),
             show_profile: false,
             notice: None,
+            report_view: None,
         }
     }
 }
@@ -271,6 +274,8 @@ impl Default for State {
 /// Everything that changes the state.
 #[derive(Debug, Clone)]
 pub enum Action {
+    /// Show a report reopened from its JSON export (file name, report).
+    ReportView(String, Box<Report>),
     /// Show (or clear) a notice.
     Notice(Option<String>),
     /// A scan starts for this file.
@@ -449,6 +454,23 @@ impl Reducible for State {
                     notice: s.notice,
                     ..State::default()
                 };
+            }
+            Action::ReportView(file, report) => {
+                let mut next = State {
+                    phase: Phase::Done,
+                    name: report.package.name.clone(),
+                    size: report.package.size,
+                    filter: s.filter,
+                    tab: s.tab,
+                    profile_toml: s.profile_toml,
+                    profile: s.profile,
+                    report_view: Some(file),
+                    ..State::default()
+                };
+                next.files.push_batch(report.files.clone());
+                next.diagnostics.push_batch(report.diagnostics.clone());
+                next.report = Some(Rc::from(*report));
+                s = next;
             }
             Action::Worker(r) => s.apply_worker(r),
             Action::Cancel => {

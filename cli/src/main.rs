@@ -1,7 +1,8 @@
 //! `preflight`: scan an upgrade package from a pipeline.
 //!
 //! ```text
-//! preflight scan PACKAGE [--profile FILE] [--now RFC3339] [--format json|text]
+//! preflight scan PACKAGE [--profile FILE] [--now RFC3339]
+//!                        [--format text|json|markdown|jira|sarif|csv]
 //!                        [--out FILE] [--fail-on SEVERITY]
 //! ```
 //! Exit status: 0 scanned, 1 a finding at or above `--fail-on`, 2 the input or the arguments
@@ -10,6 +11,7 @@
 mod text;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use scanner_core::export::{export, ExportOptions, Format as ExportFormat};
 use scanner_core::{scan, DateTime, NoSink, Profile, ScanInput, Severity, Utc};
 use std::fs::File;
 use std::io::{BufReader, Write};
@@ -60,6 +62,25 @@ enum Format {
     Text,
     /// The preflight-report/1 JSON document.
     Json,
+    /// A ticket summary in GitHub / GitLab Markdown.
+    Markdown,
+    /// A ticket summary in Jira wiki markup.
+    Jira,
+    /// SARIF 2.1.0 for code scanning (GitHub and other SARIF viewers).
+    Sarif,
+    /// One CSV row per finding.
+    Csv,
+}
+
+/// An export of every finding and the whole checklist; the CLI has no checklist marks.
+fn exported(format: ExportFormat, report: &scanner_core::Report) -> String {
+    let marks = std::collections::BTreeMap::new();
+    let opts = ExportOptions {
+        only: None,
+        checklist_only: false,
+        marks: &marks,
+    };
+    export(format, report, &opts)
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -146,6 +167,10 @@ fn run(args: &ScanArgs) -> Result<ExitCode, Fatal> {
     let rendered = match args.format {
         Format::Json => report.to_json() + "\n",
         Format::Text => text::render(&report),
+        Format::Markdown => exported(ExportFormat::Markdown, &report),
+        Format::Jira => exported(ExportFormat::Jira, &report),
+        Format::Sarif => exported(ExportFormat::Sarif, &report),
+        Format::Csv => exported(ExportFormat::Csv, &report),
     };
     match &args.out {
         Some(path) => std::fs::write(path, rendered)

@@ -258,3 +258,72 @@ fn the_readme_profile_works() {
     // [installed] 2.1.4 and [[upgrade_paths]] 2.2 -> 3.0: a gap.
     assert!(rules.contains(&"inventory.no-upgrade-path"), "{rules:?}");
 }
+
+/// Scan the hostile package with `--format FORMAT` at a fixed instant; standard output.
+fn exported(format: &str) -> String {
+    let dir = Dir::new();
+    let pkg = hostile(&dir);
+    let o = preflight(&[
+        "scan",
+        pkg.to_str().unwrap(),
+        "--format",
+        format,
+        "--now",
+        "2026-11-26T00:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn markdown_format_is_a_ticket_summary() {
+    let out = exported("markdown");
+    assert!(
+        out.starts_with("## Preflight: Full\\-upgrade\\-package.zip\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("- **Findings:** 2: 0 critical, 1 high, 0 medium, 1 low, 0 info"),
+        "{out}"
+    );
+    assert!(out.contains("| high | Entry name climbs out"), "{out}");
+    assert!(out.contains("`../../etc/passwd`"), "{out}");
+    assert!(out.contains("### Checklist"), "{out}");
+}
+
+#[test]
+fn jira_format_uses_wiki_markup() {
+    let out = exported("jira");
+    assert!(
+        out.starts_with("h2. Preflight: Full\\-upgrade\\-package.zip\n"),
+        "{out}"
+    );
+    assert!(out.contains("||Severity||Title||Location||Rule||"), "{out}");
+    assert!(out.contains("h3. Checklist"), "{out}");
+}
+
+#[test]
+fn sarif_format_has_one_run_with_results() {
+    let out = exported("sarif");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["tool"]["driver"]["name"], "preflight");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results.iter().all(|r| r["level"].is_string()));
+    assert!(results
+        .iter()
+        .any(|r| r["ruleId"] == "archive.path-traversal" && r["level"] == "error"));
+}
+
+#[test]
+fn csv_format_has_a_header_and_a_row_per_finding() {
+    let out = exported("csv");
+    let lines: Vec<&str> = out.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "id,severity,category,rule,title,path,line,evidence,related"
+    );
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().any(|l| l.contains(",archive.path-traversal,")));
+}

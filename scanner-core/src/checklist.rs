@@ -158,6 +158,8 @@ fn finish(steps: Vec<Step>) -> Vec<ChecklistItem> {
                 phase: s.phase.as_str().to_string(),
                 text: s.text,
                 findings: s.findings,
+                done: false,
+                note: String::new(),
             }
         })
         .collect()

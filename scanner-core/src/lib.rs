@@ -36,6 +36,7 @@
 pub mod archive;
 pub mod checklist;
 pub mod detect;
+pub mod export;
 pub mod profile;
 pub mod report;
 pub mod rules;

@@ -391,6 +391,14 @@ pub struct ChecklistItem {
     /// Ids of the findings behind this step.
     #[serde(default)]
     pub findings: Vec<String>,
+    /// The reviewer ticked the step (written by exports with the checklist state; never set by
+    /// a scan). Extension to the contract; written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub done: bool,
+    /// The reviewer's note on the step (exports only, like `done`). Extension to the contract;
+    /// written only when not empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 impl Report {

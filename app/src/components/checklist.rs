@@ -3,9 +3,9 @@
 //! per package (by its SHA-256), so reopening the same package brings them back.
 
 use super::{severity_badge, source_link};
+use scanner_core::export::ChecklistMark;
 use scanner_core::text::visible;
 use scanner_core::{ChecklistItem, Finding};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -23,16 +23,8 @@ pub struct Props {
     pub on_open: Callback<(String, Option<u32>)>,
 }
 
-/// What the reviewer did with one step.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Mark {
-    /// Ticked.
-    #[serde(default)]
-    pub done: bool,
-    /// Free text.
-    #[serde(default)]
-    pub note: String,
-}
+/// What the reviewer did with one step (the type the exports read too).
+pub type Mark = ChecklistMark;
 
 fn storage_key(sha256: &str) -> String {
     format!("preflight.checklist.{sha256}")
@@ -50,7 +42,8 @@ pub fn load(sha256: &str) -> BTreeMap<String, Mark> {
         .unwrap_or_default()
 }
 
-fn save(sha256: &str, marks: &BTreeMap<String, Mark>) {
+/// Keep the marks of a package.
+pub fn save(sha256: &str, marks: &BTreeMap<String, Mark>) {
     if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(marks)) {
         let _ = s.set_item(&storage_key(sha256), &text);
     }

@@ -96,13 +96,13 @@ pub fn DropZone(props: &Props) -> Html {
                 ondragover={on_drag_over} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
                 ondragleave={on_drag_leave} ondrop={on_drop}>
                 <input type="file" class="visually-hidden" data-testid="file-input" multiple=true
-                    accept=".zip,.jar,.war,.ear,.whl,.nupkg,.tar,.tgz,.gz,.toml,application/zip,application/gzip,application/x-tar"
+                    accept=".zip,.jar,.war,.ear,.whl,.nupkg,.tar,.tgz,.gz,.toml,.json,application/zip,application/gzip,application/x-tar"
                     onchange={on_change} />
                 if props.compact {
                     <span class="dz-title">{"Drop another package, or choose a file"}</span>
                 } else {
                     <span class="dz-title">{"Drop an upgrade package here, or choose a file"}</span>
-                    <span class="dz-sub">{"ZIP, jar, war, ear, whl, nupkg, tar, tar.gz. It is read in this page: nothing is uploaded."}</span>
+                    <span class="dz-sub">{"ZIP, jar, war, ear, whl, nupkg, tar, tar.gz; a profile (.toml) with it; or an exported report (.json) to view it again. Everything is read in this page: nothing is uploaded."}</span>
                 }
             </label>
             <button type="button" class={if props.compact { "secondary" } else { "primary" }}

@@ -6,6 +6,7 @@ pub mod config;
 pub mod credentials;
 pub mod drop_zone;
 pub mod endpoints;
+pub mod export;
 pub mod file_tree;
 pub mod findings;
 pub mod header;
