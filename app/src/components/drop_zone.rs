@@ -1,6 +1,6 @@
 //! The drop zone: a label around a file input, so click, keyboard and drop all work.
 
-use web_sys::{DragEvent, File, HtmlInputElement};
+use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
 
 /// A drop handler: hands over the dropped profiles (`*.toml`) first, then the first other file
@@ -11,18 +11,23 @@ pub fn drop_handler(on_file: Callback<File>, on_drag: Callback<bool>) -> Callbac
         e.prevent_default();
         e.stop_propagation();
         on_drag.emit(false);
-        let Some(list) = e.data_transfer().and_then(|dt| dt.files()) else {
-            return;
-        };
-        let files: Vec<File> = (0..list.length().min(16))
-            .filter_map(|i| list.get(i))
-            .collect();
-        let (profiles, packages): (Vec<File>, Vec<File>) =
-            files.into_iter().partition(|f| is_profile(&f.name()));
-        for f in profiles.into_iter().chain(packages.into_iter().take(1)) {
-            on_file.emit(f);
+        if let Some(list) = e.data_transfer().and_then(|dt| dt.files()) {
+            hand_over(&list, &on_file);
         }
     })
+}
+
+/// The chosen or dropped files, profiles (`*.toml`) first, then the first other file (the
+/// package, or a report to reopen).
+fn hand_over(list: &FileList, on_file: &Callback<File>) {
+    let files: Vec<File> = (0..list.length().min(16))
+        .filter_map(|i| list.get(i))
+        .collect();
+    let (profiles, packages): (Vec<File>, Vec<File>) =
+        files.into_iter().partition(|f| is_profile(&f.name()));
+    for f in profiles.into_iter().chain(packages.into_iter().take(1)) {
+        on_file.emit(f);
+    }
 }
 
 /// A file the page reads as the reviewer's profile rather than as a package.
@@ -53,14 +58,7 @@ pub fn DropZone(props: &Props) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(list) = input.files() {
-                let files: Vec<File> = (0..list.length().min(16))
-                    .filter_map(|i| list.get(i))
-                    .collect();
-                let (profiles, packages): (Vec<File>, Vec<File>) =
-                    files.into_iter().partition(|f| is_profile(&f.name()));
-                for f in profiles.into_iter().chain(packages.into_iter().take(1)) {
-                    on_file.emit(f);
-                }
+                hand_over(&list, &on_file);
             }
             // Choosing the same file again must fire `change` again.
             input.set_value("");

@@ -66,6 +66,7 @@ fn alembic_acts(
     } else {
         (Some(0), 1)
     };
+    // Inside `with op.batch_alter_table(t) as batch_op:` the table is the batch's, not an argument.
     let table_at = |key: &str, pos: Option<usize>| -> Option<String> {
         match batch {
             Some(b) => Some(b.to_string()),
@@ -78,11 +79,7 @@ fn alembic_acts(
         "create_table" => (one(Action::CreateTable, name("table_name", 0), None), None),
         "create_index" => {
             let concurrently = flag("postgresql_concurrently");
-            let table = if batch.is_some() {
-                table_at("", None)
-            } else {
-                table_at("table_name", Some(1))
-            };
+            let table = table_at("table_name", Some(1));
             (
                 one(
                     Action::CreateIndex { concurrently },
@@ -94,11 +91,7 @@ fn alembic_acts(
         }
         "drop_index" => {
             let concurrently = flag("postgresql_concurrently");
-            let table = if batch.is_some() {
-                table_at("", None)
-            } else {
-                table_at("table_name", Some(1))
-            };
+            let table = table_at("table_name", Some(1));
             (
                 one(
                     Action::DropIndex { concurrently },
@@ -109,11 +102,7 @@ fn alembic_acts(
             )
         }
         "create_foreign_key" => {
-            let table = if batch.is_some() {
-                table_at("", None)
-            } else {
-                table_at("source_table", Some(1))
-            };
+            let table = table_at("source_table", Some(1));
             (
                 one(
                     Action::ForeignKey {
@@ -126,11 +115,7 @@ fn alembic_acts(
             )
         }
         "create_check_constraint" => {
-            let table = if batch.is_some() {
-                table_at("", None)
-            } else {
-                table_at("table_name", Some(1))
-            };
+            let table = table_at("table_name", Some(1));
             (
                 one(
                     Action::Check {
@@ -143,11 +128,7 @@ fn alembic_acts(
             )
         }
         "create_unique_constraint" => {
-            let table = if batch.is_some() {
-                table_at("", None)
-            } else {
-                table_at("table_name", Some(1))
-            };
+            let table = table_at("table_name", Some(1));
             (
                 one(
                     Action::Unique { using_index: false },
@@ -158,11 +139,7 @@ fn alembic_acts(
             )
         }
         "create_primary_key" => {
-            let table = if batch.is_some() {
-                table_at("", None)
-            } else {
-                table_at("table_name", Some(1))
-            };
+            let table = table_at("table_name", Some(1));
             (
                 one(
                     Action::PrimaryKey { using_index: false },
