@@ -110,6 +110,17 @@ fn plural(n: u32) -> &'static str {
     }
 }
 
+/// Whether a text can hold a claim [`scan`] reports: every claim names downtime, an outage,
+/// an interruption, unavailability, a restart or a reboot.
+pub(super) fn possible(text: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    compiled(
+        &RE,
+        r"(?i)down-?\s?time|outage|interruption|unavailab|restart|reboot",
+    )
+    .is_none_or(|re| re.is_match(text))
+}
+
 /// Report the downtime claims of a documentation file.
 pub(super) fn scan(lines: &[&str], sink: &mut Sink<'_>) {
     let (Some(first), Some(after), Some(zero), Some(restart)) =

@@ -82,6 +82,15 @@ fn temporary_name(n: &str) -> bool {
 }
 
 /// Commands and SQL that create a credential.
+/// Whether the whole text holds a command [`scan_commands`] reports (a line that matches is
+/// part of a text that matches, so a text that does not match can be skipped).
+pub(super) fn commands_possible(text: &str) -> bool {
+    match (create_user(), mint_commands()) {
+        (Some(user), Some(mint)) => user.is_match(text) || mint.is_match(text),
+        _ => false,
+    }
+}
+
 pub(super) fn scan_commands(lines: &[&str], sink: &mut Sink<'_>) {
     let (Some(user), Some(mint), Some(opt)) = (create_user(), mint_commands(), option_value())
     else {

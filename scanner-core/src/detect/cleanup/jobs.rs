@@ -22,22 +22,56 @@ fn temporary_comment() -> Option<&'static Regex> {
     )
 }
 
-/// Whether a file is a job: a crontab, a systemd unit, a Windows task, a script, a manifest.
-fn job_file(path: &str, lines: &[&str]) -> bool {
+/// The lower-cased path and extension of a file.
+fn lower_ext(path: &str) -> (String, String) {
     let l = path.to_ascii_lowercase();
     let name = l.rsplit(['/', '\\']).next().unwrap_or(&l);
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    l.contains("cron")
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .unwrap_or("")
+        .to_string();
+    (l, ext)
+}
+
+/// A path that names a job by itself: under a cron folder, or a unit or script extension.
+fn job_path(lower: &str, ext: &str) -> bool {
+    lower.contains("cron")
         || matches!(
             ext,
             "timer" | "service" | "sh" | "bash" | "ps1" | "bat" | "cmd" | "py" | "rb" | "pl"
         )
+}
+
+/// Whether a file is a job: a crontab, a systemd unit, a Windows task, a script, a manifest.
+fn job_file(path: &str, lines: &[&str]) -> bool {
+    let (l, ext) = lower_ext(path);
+    job_path(&l, &ext)
         || lines.first().is_some_and(|f| f.starts_with("#!"))
         || ((ext == "xml") && lines.iter().take(5).any(|x| x.contains("<Task")))
         || ((ext == "yml" || ext == "yaml")
             && lines
                 .iter()
                 .any(|x| x.trim_start().starts_with("kind: Job") || x.contains("kind: CronJob")))
+}
+
+/// Whether [`scan`] can report anything for this file, from its name and one search over its
+/// text: a YAML manifest with a Job or a Helm hook, or a file that may be a job and has a
+/// temporary name or a comment saying it is temporary.
+pub(super) fn may_match(path: &str, text: &str) -> bool {
+    let (l, ext) = lower_ext(path);
+    let yaml = matches!(ext.as_str(), "yml" | "yaml");
+    if yaml && (text.contains("helm.sh/hook") || text.contains("kind: Job")) {
+        return true;
+    }
+    let maybe_job = job_path(&l, &ext) || text.starts_with("#!") || ext == "xml" || yaml;
+    if !maybe_job {
+        return false;
+    }
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file);
+    temporary_name().is_none_or(|re| re.is_match(stem))
+        || temporary_comment().is_none_or(|re| re.is_match(text))
 }
 
 /// Report temporary jobs of a file.

@@ -64,6 +64,18 @@ impl Detector for Cleanup {
             return;
         }
         let kind = FileKind::of(entry.path);
+        // A few searches over the whole text say which readers can find anything: most files
+        // have no POST, no feature key and no `revoke`, and skip the per-line regexes entirely.
+        let t = Triggers::of(text.text);
+        let commands = t.webhook_commands || t.ephemeral_commands;
+        let keyed = t.flags || t.webhook_keys || t.ephemeral_keys;
+        let claims = kind.doc && downtime::possible(text.text);
+        let jobs = !kind.doc && jobs::may_match(entry.path, text.text);
+        let commands = commands && (!kind.doc || kind.instructions);
+        let keyed = keyed && !kind.doc;
+        if !claims && !commands && !keyed && !jobs {
+            return;
+        }
         let lines: Vec<&str> = text
             .text
             .lines()
@@ -71,19 +83,33 @@ impl Detector for Cleanup {
             .map(|l| clip(l, MAX_LINE_BYTES))
             .collect();
         let mut sink = Sink::new(entry.path);
-        if kind.doc {
+        if claims {
             downtime::scan(&lines, &mut sink);
         }
         if !kind.doc || kind.instructions {
-            webhook::scan_commands(&lines, &mut sink);
-            ephemeral::scan_commands(&lines, &mut sink);
+            if t.webhook_commands {
+                webhook::scan_commands(&lines, &mut sink);
+            }
+            if t.ephemeral_commands {
+                ephemeral::scan_commands(&lines, &mut sink);
+            }
         }
         if !kind.doc {
-            let keys = keyed_lines(&lines, kind);
-            flags::scan(&lines, &keys, &mut sink);
-            webhook::scan_keys(&lines, &keys, &mut sink);
-            ephemeral::scan_keys(&lines, &keys, &mut sink);
-            jobs::scan(entry.path, &lines, kind, &mut sink);
+            if keyed {
+                let keys = keyed_lines(&lines, kind);
+                if t.flags {
+                    flags::scan(&lines, &keys, &mut sink);
+                }
+                if t.webhook_keys {
+                    webhook::scan_keys(&lines, &keys, &mut sink);
+                }
+                if t.ephemeral_keys {
+                    ephemeral::scan_keys(&lines, &keys, &mut sink);
+                }
+            }
+            if jobs {
+                jobs::scan(entry.path, &lines, kind, &mut sink);
+            }
         }
         let mut found = sink.out;
         found.sort_by_key(|f| f.line);
@@ -91,6 +117,39 @@ impl Detector for Cleanup {
         found.truncate(room);
         self.emitted += found.len();
         out.extend(found);
+    }
+}
+
+/// Which readers a text can feed, each decided by one search over the whole text for what
+/// the reader needs (a reader that cannot match anywhere in the text is skipped).
+#[derive(Debug, Clone, Copy, Default)]
+struct Triggers {
+    webhook_commands: bool,
+    ephemeral_commands: bool,
+    flags: bool,
+    webhook_keys: bool,
+    ephemeral_keys: bool,
+}
+
+impl Triggers {
+    fn of(text: &str) -> Triggers {
+        let words = |cell: &'static OnceLock<Option<Regex>>, pattern: &str| {
+            // Without the regex the reader runs.
+            compiled(cell, pattern).is_none_or(|re| re.is_match(text))
+        };
+        static FLAG: OnceLock<Option<Regex>> = OnceLock::new();
+        static WEBHOOK: OnceLock<Option<Regex>> = OnceLock::new();
+        static EPHEMERAL: OnceLock<Option<Regex>> = OnceLock::new();
+        Triggers {
+            webhook_commands: webhook::commands_possible(text),
+            ephemeral_commands: ephemeral::commands_possible(text),
+            flags: words(&FLAG, r"(?i)feature|ff_|enabled"),
+            webhook_keys: words(&WEBHOOK, r"(?i)webhook|callback"),
+            ephemeral_keys: words(
+                &EPHEMERAL,
+                r"(?i)temp_|tmp_|revoke|expir|short-lived|valid\s+for",
+            ),
+        }
     }
 }
 

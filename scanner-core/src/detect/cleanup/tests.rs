@@ -358,3 +358,44 @@ fn hostile_input_is_bounded() {
         MAX_PER_FILE
     );
 }
+
+#[test]
+fn gates_pass_every_text_a_reader_can_report_from() {
+    // Each reader's gate is true on the texts its tests report from, false on plain prose.
+    assert!(super::downtime::possible(
+        "Expect about 5 minutes of downtime."
+    ));
+    assert!(super::downtime::possible("The upgrade requires a restart."));
+    assert!(!super::downtime::possible("Install the package and enjoy."));
+    assert!(super::webhook::commands_possible(
+        "curl -X POST https://api.example.org/webhooks -d @hook.json"
+    ));
+    assert!(!super::webhook::commands_possible(
+        "curl -s https://api.example.org/status"
+    ));
+    assert!(super::ephemeral::commands_possible(
+        "aws iam create-access-key --user-name tmp"
+    ));
+    assert!(super::ephemeral::commands_possible(
+        "CREATE USER tmp_migrator WITH PASSWORD 'x';"
+    ));
+    assert!(!super::ephemeral::commands_possible(
+        "create the table first"
+    ));
+    assert!(super::jobs::may_match(
+        "etc/cron.d/reindex-once",
+        "15 4 * * * root /x\n"
+    ));
+    assert!(super::jobs::may_match(
+        "chart/templates/job.yaml",
+        "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-upgrade\n"
+    ));
+    assert!(!super::jobs::may_match(
+        "lib/util.py",
+        "def f():\n    return 1\n"
+    ));
+    assert!(!super::jobs::may_match(
+        "docs/guide.txt",
+        "remove after the upgrade"
+    ));
+}

@@ -47,6 +47,15 @@ fn host_of(text: &str) -> Option<String> {
 }
 
 /// Registration commands in scripts (and upgrade instructions).
+/// Whether the whole text holds a POST [`scan_commands`] may report (see
+/// `ephemeral::commands_possible`).
+pub(super) fn commands_possible(text: &str) -> bool {
+    match (post_command(), powershell_post()) {
+        (Some(post), Some(ps)) => post.is_match(text) || ps.is_match(text),
+        _ => false,
+    }
+}
+
 pub(super) fn scan_commands(lines: &[&str], sink: &mut Sink<'_>) {
     let (Some(post), Some(ps), Some(path)) =
         (post_command(), powershell_post(), registration_path())
