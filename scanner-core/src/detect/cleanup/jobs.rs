@@ -34,13 +34,17 @@ fn lower_ext(path: &str) -> (String, String) {
     (l, ext)
 }
 
-/// A path that names a job by itself: under a cron folder, or a unit or script extension.
+/// A path that names a job by itself: a crontab or cron folder, a systemd unit, a shell or
+/// Windows script. Python, Ruby or Perl files count only as scripts with a `#!` line (library
+/// modules are not jobs).
 fn job_path(lower: &str, ext: &str) -> bool {
-    lower.contains("cron")
-        || matches!(
-            ext,
-            "timer" | "service" | "sh" | "bash" | "ps1" | "bat" | "cmd" | "py" | "rb" | "pl"
-        )
+    let cron = lower
+        .split('/')
+        .any(|seg| seg == "crontab" || seg.starts_with("cron.") || seg == "cron");
+    cron || matches!(
+        ext,
+        "cron" | "timer" | "service" | "sh" | "bash" | "ps1" | "bat" | "cmd"
+    )
 }
 
 /// Whether a file is a job: a crontab, a systemd unit, a Windows task, a script, a manifest.

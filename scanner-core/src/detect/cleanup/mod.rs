@@ -72,7 +72,7 @@ impl Detector for Cleanup {
         let claims = kind.doc && downtime::possible(text.text);
         let jobs = !kind.doc && jobs::may_match(entry.path, text.text);
         let commands = commands && (!kind.doc || kind.instructions);
-        let keyed = keyed && !kind.doc;
+        let keyed = keyed && !kind.doc && !kind.source;
         if !claims && !commands && !keyed && !jobs {
             return;
         }
@@ -158,6 +158,8 @@ impl Triggers {
 pub(crate) struct FileKind {
     /// Documentation (README, INSTALL, UPGRADE, release notes, Markdown...).
     pub doc: bool,
+    /// Program source (Python, JavaScript, Java...): no configuration keys in it.
+    pub source: bool,
     /// Documentation that tells the operator what to run (INSTALL, UPGRADE).
     pub instructions: bool,
     /// YAML.
@@ -196,8 +198,37 @@ impl FileKind {
         let doc = matches!(ext, "md" | "markdown" | "rst" | "adoc")
             || (named && matches!(ext, "" | "txt" | "html" | "htm"))
             || (in_docs && ext == "txt");
+        // Program source: its assignments are code, not configuration keys.
+        let source = matches!(
+            ext,
+            "py" | "pyi"
+                | "js"
+                | "mjs"
+                | "cjs"
+                | "ts"
+                | "java"
+                | "kt"
+                | "scala"
+                | "groovy"
+                | "rb"
+                | "pl"
+                | "pm"
+                | "go"
+                | "rs"
+                | "c"
+                | "h"
+                | "cc"
+                | "cpp"
+                | "cs"
+                | "php"
+                | "swift"
+                | "lua"
+        );
+        // Manual pages and packaged documentation are prose, whatever their extension.
+        let manual = lower.contains("share/man/") || lower.contains("share/doc/");
         FileKind {
-            doc,
+            doc: doc || manual,
+            source,
             instructions: doc && (name.starts_with("install") || name.starts_with("upgrad")),
             yaml: matches!(ext, "yml" | "yaml"),
             json: ext == "json",

@@ -399,3 +399,40 @@ fn gates_pass_every_text_a_reader_can_report_from() {
         "remove after the upgrade"
     ));
 }
+
+#[test]
+fn library_code_and_manuals_are_not_jobs_or_flags() {
+    // Seen in real wheels and Debian packages: none of these is a temporary job, a flag or a
+    // credential the upgrade leaves behind.
+    let out = run(&[
+        (
+            "celery/concurrency/prefork.py",
+            "def f():\n    # run once per process.\n    pass\n",
+        ),
+        (
+            "django/core/files/temp.py",
+            "\"\"\"Temporary files.\"\"\"\n",
+        ),
+        (
+            "ansible/modules/service.py",
+            "startup_enabled = (enabled and not temporary)\ntemp_dict[key] = value  # expires\n",
+        ),
+        (
+            "usr/share/man/man5/crontab.5.gz",
+            "# Run once every 9th day, even across week boundaries:\n",
+        ),
+    ]);
+    assert!(out.is_empty(), "{out:#?}");
+    // A script with a `#!` line and a cron file still are.
+    let out = run(&[
+        (
+            "opt/acme/bin/backfill.py",
+            "#!/usr/bin/env python3\n# one-off: remove after the upgrade\n",
+        ),
+        (
+            "etc/cron.d/acme-reindex-once",
+            "15 4 * * * root /opt/acme/bin/reindex\n",
+        ),
+    ]);
+    assert_eq!(out.len(), 2, "{out:#?}");
+}
