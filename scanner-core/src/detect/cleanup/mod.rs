@@ -66,13 +66,12 @@ impl Detector for Cleanup {
         let kind = FileKind::of(entry.path);
         // A few searches over the whole text say which readers can find anything: most files
         // have no POST, no feature key and no `revoke`, and skip the per-line regexes entirely.
-        let t = Triggers::of(text.text);
+        // Only the readers this kind of file feeds are searched for.
+        let t = Triggers::of(text.text, kind);
         let commands = t.webhook_commands || t.ephemeral_commands;
         let keyed = t.flags || t.webhook_keys || t.ephemeral_keys;
         let claims = kind.doc && downtime::possible(text.text);
         let jobs = !kind.doc && jobs::may_match(entry.path, text.text);
-        let commands = commands && (!kind.doc || kind.instructions);
-        let keyed = keyed && !kind.doc && !kind.source;
         if !claims && !commands && !keyed && !jobs {
             return;
         }
@@ -86,13 +85,11 @@ impl Detector for Cleanup {
         if claims {
             downtime::scan(&lines, &mut sink);
         }
-        if !kind.doc || kind.instructions {
-            if t.webhook_commands {
-                webhook::scan_commands(&lines, &mut sink);
-            }
-            if t.ephemeral_commands {
-                ephemeral::scan_commands(&lines, &mut sink);
-            }
+        if t.webhook_commands {
+            webhook::scan_commands(&lines, &mut sink);
+        }
+        if t.ephemeral_commands {
+            ephemeral::scan_commands(&lines, &mut sink);
         }
         if !kind.doc {
             if keyed {
@@ -132,17 +129,21 @@ struct Triggers {
 }
 
 impl Triggers {
-    fn of(text: &str) -> Triggers {
+    /// Commands are read from scripts, configuration and operator instructions; keys from
+    /// configuration only (not documentation, not program source).
+    fn of(text: &str, kind: FileKind) -> Triggers {
+        let commands = !kind.doc || kind.instructions;
+        let keys = !kind.doc && !kind.source;
         let words = |cell: &'static OnceLock<Option<Regex>>, pattern: &str| {
             // Without the regex the reader runs.
-            compiled(cell, pattern).is_none_or(|re| re.is_match(text))
+            keys && compiled(cell, pattern).is_none_or(|re| re.is_match(text))
         };
         static FLAG: OnceLock<Option<Regex>> = OnceLock::new();
         static WEBHOOK: OnceLock<Option<Regex>> = OnceLock::new();
         static EPHEMERAL: OnceLock<Option<Regex>> = OnceLock::new();
         Triggers {
-            webhook_commands: webhook::commands_possible(text),
-            ephemeral_commands: ephemeral::commands_possible(text),
+            webhook_commands: commands && webhook::commands_possible(text),
+            ephemeral_commands: commands && ephemeral::commands_possible(text),
             flags: words(&FLAG, r"(?i)feature|ff_|enabled"),
             webhook_keys: words(&WEBHOOK, r"(?i)webhook|callback"),
             ephemeral_keys: words(
