@@ -340,13 +340,17 @@ pub fn App() -> Html {
     let migration_findings = of_category(scanner_core::Category::Migration);
     let unit_findings = of_category(scanner_core::Category::Unit);
     let certificate_findings = of_category(scanner_core::Category::Certificate);
-    let filtered_ids: Rc<Vec<String>> = Rc::new(
-        s.all_findings()
-            .into_iter()
+    // The ids the export's "current filter" means: only once the report is there (the bar is
+    // not shown while findings stream in, so no render pays for it before).
+    let filtered_ids: Rc<Vec<String>> = Rc::new(match &s.report {
+        Some(r) => r
+            .findings
+            .iter()
             .filter(|f| s.filter.matches(f))
             .map(|f| f.id.clone())
             .collect(),
-    );
+        None => Vec::new(),
+    });
     let config_findings = of_category(scanner_core::Category::Config);
     let inventory_findings = of_category(scanner_core::Category::Inventory);
     // Lines of the open entry that hold a credential: shown masked until revealed.
