@@ -53,7 +53,8 @@ pub use report::{
     FileKind, Finding, InventoryInfo, PackageInfo, Report, Severity, ToolInfo, SCHEMA_ID,
 };
 pub use scan::{
-    finding_id, read_entry, scan, EntryContent, NoSink, Phase, Progress, ScanInput, ScanSink,
+    finding_id, read_entry, scan, scan_unfiltered, EntryContent, NoSink, Phase, Progress,
+    ScanInput, ScanSink,
 };
 
 /// Re-exported so callers can build the reference instant without a second chrono dependency.

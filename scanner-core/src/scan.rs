@@ -86,9 +86,29 @@ const HASH_CHUNK: usize = 1 << 20;
 /// Scan a package. Returns the report, or an error when the package cannot be opened at all.
 /// A scan stopped through [`ScanSink::progress`] returns what it found, with `complete: false`.
 pub fn scan<R: Read + Seek, S: ScanSink>(
+    reader: R,
+    input: &ScanInput<'_>,
+    sink: &mut S,
+) -> Result<Report, ScanError> {
+    scan_with(reader, input, sink, false)
+}
+
+/// [`scan`], handing every text to every detector whatever its [`Detector::wants_text`] says:
+/// the tests check that the filters change no finding.
+#[doc(hidden)]
+pub fn scan_unfiltered<R: Read + Seek, S: ScanSink>(
+    reader: R,
+    input: &ScanInput<'_>,
+    sink: &mut S,
+) -> Result<Report, ScanError> {
+    scan_with(reader, input, sink, true)
+}
+
+fn scan_with<R: Read + Seek, S: ScanSink>(
     mut reader: R,
     input: &ScanInput<'_>,
     sink: &mut S,
+    unfiltered: bool,
 ) -> Result<Report, ScanError> {
     let size = reader.seek(SeekFrom::End(0))?;
     reader.seek(SeekFrom::Start(0))?;
@@ -129,6 +149,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
         diagnostics: Vec::new(),
         size,
         sink,
+        unfiltered,
     };
     let (info, complete) = if cancelled {
         (ContainerInfo::default(), false)
@@ -256,6 +277,8 @@ struct Collector<'s, S: ScanSink> {
     diagnostics: Vec<Diagnostic>,
     size: u64,
     sink: &'s mut S,
+    /// Hand every text to every detector, ignoring [`Detector::wants_text`] (tests compare).
+    unfiltered: bool,
 }
 
 impl<S: ScanSink> Collector<'_, S> {
@@ -337,7 +360,9 @@ impl<S: ScanSink> WalkSink for Collector<'_, S> {
     fn text(&mut self, entry: &EntryInfo<'_>, text: &str, encoding: Encoding) {
         let t = TextEntry { text, encoding };
         for d in &mut self.detectors {
-            d.check_text(entry, &t, &mut self.pending);
+            if self.unfiltered || d.scope() == detect::Scope::Entry || d.wants_text(entry, text) {
+                d.check_text(entry, &t, &mut self.pending);
+            }
         }
         self.flush();
     }

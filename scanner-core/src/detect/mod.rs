@@ -152,10 +152,34 @@ impl NewFinding {
     }
 }
 
+/// What a detector's findings depend on, which decides where it runs in a scan split over
+/// several workers (see `scan::shard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Only on the entry at hand: the detector runs in every worker, on that worker's entries.
+    Entry,
+    /// On other entries too (a task and the script it runs, a unit and who starts it, a
+    /// certificate and its issuer): the detector runs once, over every entry in walk order, and
+    /// is handed only the texts it [`Detector::wants_text`].
+    Package,
+}
+
 /// A check over the entries of a package.
 pub trait Detector {
     /// Short name, for diagnostics.
     fn name(&self) -> &'static str;
+    /// See [`Scope`]. A `Package` detector must give the same findings whether its entries come
+    /// in one walk or are replayed from several workers in walk order.
+    fn scope(&self) -> Scope {
+        Scope::Entry
+    }
+    /// For a [`Scope::Package`] detector: whether [`Detector::check_text`] could do anything
+    /// with this text (a finding or a change of state). Called where the text is decoded, so it
+    /// must be cheap; a `false` must be certain, since the text is then never handed over. The
+    /// default hands over everything.
+    fn wants_text(&self, _entry: &EntryInfo<'_>, _text: &str) -> bool {
+        true
+    }
     /// Every rule this detector can emit.
     fn rules(&self) -> &'static [Rule];
     /// Called once per entry (files, directories and links), in walk order.
