@@ -96,7 +96,6 @@ pub fn App() -> Html {
         let profile_ref = profile_ref.clone();
         Rc::new(move |blob: Blob, name: String| {
             let c = client();
-            c.terminate();
             {
                 let mut s = session.borrow_mut();
                 s.file = Some((blob.clone(), name.clone()));
@@ -108,7 +107,7 @@ pub fn App() -> Html {
             });
             let now = String::from(js_sys::Date::new_0().to_iso_string());
             let profile = profile_ref.borrow().clone();
-            c.send(Request::Scan { name, profile, now }, blob);
+            c.scan(blob, name, profile, now);
         })
     };
 
@@ -277,7 +276,7 @@ pub fn App() -> Html {
                 line,
             });
             let profile = profile_ref.borrow().clone();
-            client().send(
+            client().read(
                 Request::ReadEntry {
                     name,
                     path,

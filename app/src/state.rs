@@ -334,20 +334,26 @@ impl State {
 
     fn apply_worker(&mut self, response: Response) {
         match response {
-            Response::Ready => {}
+            // The pool's own bookkeeping (see `client.rs`) never reaches the page's state.
+            Response::Ready
+            | Response::Planned { .. }
+            | Response::PartDone { .. }
+            | Response::Hashed { .. } => {}
             Response::Progress {
                 phase,
                 bytes_done,
                 bytes_total,
                 entries_done,
                 current,
+                ..
             } => {
                 if self.phase == Phase::Scanning {
                     self.progress = ProgressState {
                         phase,
                         bytes_done,
                         bytes_total,
-                        entries_done,
+                        // Workers count their own entries; the files listed are the total.
+                        entries_done: entries_done.max(self.files.len() as u64),
                         current,
                     };
                 }

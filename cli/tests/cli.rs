@@ -327,3 +327,63 @@ fn csv_format_has_a_header_and_a_row_per_finding() {
     assert_eq!(lines.len(), 3, "{out}");
     assert!(lines.iter().any(|l| l.contains(",archive.path-traversal,")));
 }
+
+#[test]
+fn jobs_give_the_report_of_one_thread() {
+    // About 6 MB: binaries no compressor shrinks, between configuration files with findings,
+    // and a job whose script reaches a retired host: several parts, scanned on several threads.
+    let mut x: u32 = 7;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect()
+    };
+    let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..12 {
+        owned.push((format!("lib/blob-{i}.bin"), noise(500_000)));
+        owned.push((
+            format!("conf/module-{i}.properties"),
+            format!("db.password=Zq8vLr2mWx9Tn4Kp{i}\npartner.url=https://api-{i}.partner.example.com/v1\n").into_bytes(),
+        ));
+    }
+    owned.push((
+        "etc/cron.d/nightly".into(),
+        b"0 3 * * * root /opt/run.sh\n".to_vec(),
+    ));
+    owned.push((
+        "opt/run.sh".into(),
+        b"#!/bin/sh\nsftp batch@files.old.example.net\n".to_vec(),
+    ));
+    let entries: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (n.as_str(), &b[..])).collect();
+    let dir = Dir::new();
+    let pkg = dir.file("big.zip", &zip(&entries));
+    let profile = dir.file("p.toml", b"retired_hosts = [\"files.old.example.net\"]\n");
+    let report = |jobs: &str| {
+        let out = dir.path().join(format!("r{jobs}.json"));
+        let o = preflight(&[
+            "scan",
+            pkg.to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
+            "--now",
+            "2026-11-26T00:00:00Z",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let one = report("1");
+    assert!(one.contains("files.old.example.net") && one.contains("credential.generic"));
+    assert_eq!(report("3"), one);
+    assert_eq!(report("2"), one);
+}

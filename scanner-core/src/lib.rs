@@ -42,6 +42,7 @@ pub mod report;
 pub mod rules;
 mod scan;
 pub mod schedule;
+pub mod shard;
 pub mod story;
 pub mod text;
 pub mod version;
@@ -53,7 +54,7 @@ pub use report::{
     FileKind, Finding, InventoryInfo, PackageInfo, Report, Severity, ToolInfo, SCHEMA_ID,
 };
 pub use scan::{
-    finding_id, read_entry, scan, scan_unfiltered, EntryContent, NoSink, Phase, Progress,
+    finding_id, hash, read_entry, scan, scan_unfiltered, EntryContent, NoSink, Phase, Progress,
     ScanInput, ScanSink,
 };
 

@@ -442,11 +442,14 @@ pub fn count_by_severity(findings: &[Finding]) -> [usize; 5] {
     counts
 }
 
-/// The order findings are listed in: most severe first, then path, then line.
+/// The order findings are listed in: most severe first, then path, line, rule, title and id (a
+/// total order, so a report reads the same however its scan was split).
 pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     b.severity
         .cmp(&a.severity)
         .then_with(|| a.path.cmp(&b.path))
         .then_with(|| a.line.cmp(&b.line))
         .then_with(|| a.rule.cmp(&b.rule))
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.id.cmp(&b.id))
 }

@@ -90,7 +90,7 @@ pub fn scan<R: Read + Seek, S: ScanSink>(
     input: &ScanInput<'_>,
     sink: &mut S,
 ) -> Result<Report, ScanError> {
-    scan_with(reader, input, sink, false)
+    scan_with(reader, input, sink, Mode::All { unfiltered: false })
 }
 
 /// [`scan`], handing every text to every detector whatever its [`Detector::wants_text`] says:
@@ -101,27 +101,25 @@ pub fn scan_unfiltered<R: Read + Seek, S: ScanSink>(
     input: &ScanInput<'_>,
     sink: &mut S,
 ) -> Result<Report, ScanError> {
-    scan_with(reader, input, sink, true)
+    scan_with(reader, input, sink, Mode::All { unfiltered: true })
 }
 
-fn scan_with<R: Read + Seek, S: ScanSink>(
+/// The package's SHA-256, in hex; `None` when the sink stopped it.
+pub fn hash<R: Read + Seek, S: ScanSink>(
     mut reader: R,
-    input: &ScanInput<'_>,
     sink: &mut S,
-    unfiltered: bool,
-) -> Result<Report, ScanError> {
+) -> Result<Option<String>, ScanError> {
     let size = reader.seek(SeekFrom::End(0))?;
     reader.seek(SeekFrom::Start(0))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; HASH_CHUNK];
     let mut done = 0u64;
-    let mut cancelled = false;
     loop {
         let n = reader.read(&mut buf)?;
         if n == 0 {
             break;
         }
-        hasher.update(&buf[..n]);
+        hasher.update(buf.get(..n).unwrap_or_default());
         done += n as u64;
         let p = Progress {
             phase: Phase::Hashing,
@@ -131,75 +129,43 @@ fn scan_with<R: Read + Seek, S: ScanSink>(
             current: "",
         };
         if sink.progress(&p).is_break() {
-            cancelled = true;
-            break;
+            return Ok(None);
         }
     }
-    drop(buf);
-    let sha256 = hex(&hasher.finalize());
-    reader.seek(SeekFrom::Start(0))?;
+    Ok(Some(hex(&hasher.finalize())))
+}
 
-    let mut collector = Collector {
-        detectors: detect::registry(input.profile, input.now, input.name),
-        pending: Vec::new(),
-        ids: HashMap::new(),
-        ignore: input.profile.ignore.iter().cloned().collect(),
-        findings: Vec::new(),
-        files: Vec::new(),
-        diagnostics: Vec::new(),
-        size,
-        sink,
-        unfiltered,
-    };
-    let (info, complete) = if cancelled {
-        (ContainerInfo::default(), false)
-    } else {
-        archive::walk(
+fn scan_with<R: Read + Seek, S: ScanSink>(
+    mut reader: R,
+    input: &ScanInput<'_>,
+    sink: &mut S,
+    mode: Mode,
+) -> Result<Report, ScanError> {
+    let size = reader.seek(SeekFrom::End(0))?;
+    let sha256 = hash(&mut reader, sink)?;
+    reader.seek(SeekFrom::Start(0))?;
+    let mut collector = Collector::new(input, size, mode);
+    let (info, complete) = match &sha256 {
+        None => (ContainerInfo::default(), false),
+        Some(_) => archive::walk(
             reader,
             input.name,
             &input.profile.limits,
             None,
-            &mut collector,
-        )?
+            &mut Walking {
+                c: &mut collector,
+                sink,
+            },
+        )?,
     };
-    // Detectors finish with what they saw, also when the scan stopped early: nothing already
-    // found is lost.
-    let mut out = Vec::new();
-    for d in &mut collector.detectors {
-        d.finish(&mut out);
-    }
-    collector.pending = out;
-    collector.flush();
-    if !complete {
-        collector.diagnostic(
-            "",
-            "the scan was stopped before the end; what is listed was found before it stopped"
-                .into(),
-        );
-    }
-    let mut findings = collector.findings;
-    link_stories(&mut findings);
-    crate::detect::certificate::link_keys(&mut findings);
-    findings.sort_by(finding_order);
-    let checklist = crate::checklist::checklist(&findings, input.profile);
-    Ok(Report {
-        schema: SCHEMA_ID.to_string(),
-        tool: ToolInfo::default(),
-        package: PackageInfo {
-            name: input.name.to_string(),
-            sha256,
-            size,
-            entries: info.entries,
-            uncompressed_bytes: info.uncompressed_bytes,
-            format: info.format.to_string(),
-        },
-        reference_time: input.now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        findings,
-        checklist,
-        diagnostics: collector.diagnostics,
-        files: collector.files,
-        complete,
-    })
+    let hashed = sha256.is_some();
+    Ok(collector.report(
+        input,
+        sha256.unwrap_or_default(),
+        info,
+        complete && hashed,
+        sink,
+    ))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -266,23 +232,63 @@ pub fn finding_id(rule: &str, path: &str, key: &str, occurrence: u32) -> String 
     hex(&h.finalize()[..8])
 }
 
+/// Which detectors a [`Collector`] runs, and whether it records for later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A whole scan in one place: every detector, every text.
+    All {
+        /// Ignore [`Detector::wants_text`] (tests).
+        unfiltered: bool,
+    },
+    /// One part of a split scan: entry-scope detectors run; what the package-scope detectors
+    /// need is recorded for the merge.
+    Part,
+    /// The merge of a split scan: package-scope detectors replay the parts' records.
+    Merge,
+}
+
 /// Turns walker events into detector calls and findings with ids.
-struct Collector<'s, S: ScanSink> {
-    detectors: Vec<Box<dyn Detector>>,
+pub(crate) struct Collector {
+    pub(crate) detectors: Vec<Box<dyn Detector>>,
     pending: Vec<NewFinding>,
     ids: HashMap<(String, String, String), u32>,
     ignore: HashSet<String>,
-    findings: Vec<Finding>,
-    files: Vec<FileEntry>,
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) files: Vec<FileEntry>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     size: u64,
-    sink: &'s mut S,
-    /// Hand every text to every detector, ignoring [`Detector::wants_text`] (tests compare).
-    unfiltered: bool,
+    mode: Mode,
+    /// What the package-scope detectors need, in walk order ([`Mode::Part`]).
+    pub(crate) events: Vec<crate::shard::Event>,
 }
 
-impl<S: ScanSink> Collector<'_, S> {
-    fn flush(&mut self) {
+impl Collector {
+    pub(crate) fn new(input: &ScanInput<'_>, size: u64, mode: Mode) -> Self {
+        Collector {
+            detectors: detect::registry(input.profile, input.now, input.name),
+            pending: Vec::new(),
+            ids: HashMap::new(),
+            ignore: input.profile.ignore.iter().cloned().collect(),
+            findings: Vec::new(),
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+            size,
+            mode,
+            events: Vec::new(),
+        }
+    }
+
+    /// Whether this collector runs detector `d` on what it meets directly.
+    fn runs(&self, d: &dyn Detector) -> bool {
+        match self.mode {
+            Mode::All { .. } => true,
+            Mode::Part => d.scope() == detect::Scope::Entry,
+            Mode::Merge => d.scope() == detect::Scope::Package,
+        }
+    }
+
+    /// Give the findings detectors pushed their ids, drop ignored ones, mask secrets, stream.
+    pub(crate) fn flush(&mut self, sink: &mut dyn ScanSink) {
         for nf in std::mem::take(&mut self.pending) {
             let key = if nf.key.is_empty() {
                 nf.title.clone()
@@ -316,10 +322,158 @@ impl<S: ScanSink> Collector<'_, S> {
                 inventory: nf.inventory,
             };
             mask_secrets(&mut f);
-            self.sink.finding(&f);
+            sink.finding(&f);
             self.findings.push(f);
         }
     }
+
+    pub(crate) fn entry(&mut self, entry: &EntryInfo<'_>, sink: &mut dyn ScanSink) {
+        let mut detectors = std::mem::take(&mut self.detectors);
+        for d in &mut detectors {
+            if self.runs(d.as_ref()) {
+                d.check_entry(entry, &mut self.pending);
+            }
+        }
+        self.detectors = detectors;
+        if self.mode == Mode::Part {
+            self.events
+                .push(crate::shard::Event::Entry(crate::shard::Entry::of(entry)));
+        }
+        self.flush(sink);
+    }
+
+    pub(crate) fn text(
+        &mut self,
+        entry: &EntryInfo<'_>,
+        text: &str,
+        encoding: Encoding,
+        sink: &mut dyn ScanSink,
+    ) {
+        let t = TextEntry { text, encoding };
+        let unfiltered = self.mode == Mode::All { unfiltered: true };
+        let mut wanted = false;
+        let mut detectors = std::mem::take(&mut self.detectors);
+        for d in &mut detectors {
+            let package = d.scope() == detect::Scope::Package;
+            if !package || unfiltered {
+                if self.runs(d.as_ref()) {
+                    d.check_text(entry, &t, &mut self.pending);
+                }
+            } else if d.wants_text(entry, text) {
+                if self.runs(d.as_ref()) {
+                    d.check_text(entry, &t, &mut self.pending);
+                }
+                wanted = true;
+            }
+        }
+        self.detectors = detectors;
+        if self.mode == Mode::Part && wanted {
+            self.events.push(crate::shard::Event::Text {
+                entry: crate::shard::Entry::of(entry),
+                text: text.to_string(),
+                encoding,
+            });
+        }
+        self.flush(sink);
+    }
+
+    pub(crate) fn wants_binary(&self, entry: &EntryInfo<'_>, head: &[u8]) -> bool {
+        self.detectors.iter().any(|d| {
+            (self.runs(d.as_ref()) || self.mode == Mode::Part) && d.wants_binary(entry, head)
+        })
+    }
+
+    pub(crate) fn binary(&mut self, entry: &EntryInfo<'_>, bytes: &[u8], sink: &mut dyn ScanSink) {
+        let mut record = false;
+        let mut detectors = std::mem::take(&mut self.detectors);
+        for d in &mut detectors {
+            if !d.wants_binary(entry, bytes) {
+                continue;
+            }
+            if self.runs(d.as_ref()) {
+                d.check_binary(entry, bytes, &mut self.pending);
+            } else if self.mode == Mode::Part {
+                record = true;
+            }
+        }
+        self.detectors = detectors;
+        if record {
+            self.events.push(crate::shard::Event::Binary {
+                entry: crate::shard::Entry::of(entry),
+                bytes: bytes.to_vec(),
+            });
+        }
+        self.flush(sink);
+    }
+
+    fn diagnostic(&mut self, path: &str, message: String, sink: &mut dyn ScanSink) {
+        let d = Diagnostic {
+            path: path.to_string(),
+            message,
+        };
+        sink.diagnostic(&d);
+        self.diagnostics.push(d);
+    }
+
+    /// Finish the detectors and build the report from everything collected.
+    pub(crate) fn report(
+        mut self,
+        input: &ScanInput<'_>,
+        sha256: String,
+        info: ContainerInfo,
+        complete: bool,
+        sink: &mut dyn ScanSink,
+    ) -> Report {
+        // Detectors finish with what they saw, also when the scan stopped early: nothing
+        // already found is lost.
+        let mut out = Vec::new();
+        for d in &mut self.detectors {
+            if self.mode != Mode::Part {
+                d.finish(&mut out);
+            }
+        }
+        self.pending = out;
+        self.flush(sink);
+        if !complete {
+            self.diagnostic(
+                "",
+                "the scan was stopped before the end; what is listed was found before it stopped"
+                    .into(),
+                sink,
+            );
+        }
+        let mut findings = self.findings;
+        // The order is total, so the links come out the same however the scan was split.
+        findings.sort_by(finding_order);
+        link_stories(&mut findings);
+        crate::detect::certificate::link_keys(&mut findings);
+        findings.sort_by(finding_order);
+        let checklist = crate::checklist::checklist(&findings, input.profile);
+        Report {
+            schema: SCHEMA_ID.to_string(),
+            tool: ToolInfo::default(),
+            package: PackageInfo {
+                name: input.name.to_string(),
+                sha256,
+                size: self.size,
+                entries: info.entries,
+                uncompressed_bytes: info.uncompressed_bytes,
+                format: info.format.to_string(),
+            },
+            reference_time: input.now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            findings,
+            checklist,
+            diagnostics: self.diagnostics,
+            files: self.files,
+            complete,
+        }
+    }
+}
+
+/// A [`Collector`] and the caller's sink, as the walker sees them.
+pub(crate) struct Walking<'a, S: ScanSink> {
+    pub(crate) c: &'a mut Collector,
+    pub(crate) sink: &'a mut S,
 }
 
 /// No finding shows a secret: the text other detectors quote from the package (a cron command
@@ -349,61 +503,42 @@ fn mask_secrets(f: &mut Finding) {
     }
 }
 
-impl<S: ScanSink> WalkSink for Collector<'_, S> {
+impl<S: ScanSink> WalkSink for Walking<'_, S> {
     fn entry(&mut self, entry: &EntryInfo<'_>) {
-        for d in &mut self.detectors {
-            d.check_entry(entry, &mut self.pending);
-        }
-        self.flush();
+        self.c.entry(entry, self.sink);
     }
 
     fn text(&mut self, entry: &EntryInfo<'_>, text: &str, encoding: Encoding) {
-        let t = TextEntry { text, encoding };
-        for d in &mut self.detectors {
-            if self.unfiltered || d.scope() == detect::Scope::Entry || d.wants_text(entry, text) {
-                d.check_text(entry, &t, &mut self.pending);
-            }
-        }
-        self.flush();
+        self.c.text(entry, text, encoding, self.sink);
     }
 
     fn wants_binary(&mut self, entry: &EntryInfo<'_>, head: &[u8]) -> bool {
-        self.detectors.iter().any(|d| d.wants_binary(entry, head))
+        self.c.wants_binary(entry, head)
     }
 
     fn binary(&mut self, entry: &EntryInfo<'_>, bytes: &[u8]) {
-        for d in &mut self.detectors {
-            if d.wants_binary(entry, bytes) {
-                d.check_binary(entry, bytes, &mut self.pending);
-            }
-        }
-        self.flush();
+        self.c.binary(entry, bytes, self.sink);
     }
 
     fn file(&mut self, file: FileEntry) {
         self.sink.file(&file);
-        self.files.push(file);
+        self.c.files.push(file);
     }
 
     fn finding(&mut self, finding: NewFinding) {
-        self.pending.push(finding);
-        self.flush();
+        self.c.pending.push(finding);
+        self.c.flush(self.sink);
     }
 
     fn diagnostic(&mut self, path: &str, message: String) {
-        let d = Diagnostic {
-            path: path.to_string(),
-            message,
-        };
-        self.sink.diagnostic(&d);
-        self.diagnostics.push(d);
+        self.c.diagnostic(path, message, self.sink);
     }
 
     fn progress(&mut self, p: WalkProgress<'_>) -> ControlFlow<()> {
         self.sink.progress(&Progress {
             phase: Phase::Scanning,
-            bytes_done: p.bytes_done.min(self.size),
-            bytes_total: self.size,
+            bytes_done: p.bytes_done.min(self.c.size),
+            bytes_total: self.c.size,
             entries_done: p.entries_done,
             current: p.current,
         })

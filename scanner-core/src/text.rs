@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 /// How an entry's bytes were decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Encoding {
     /// UTF-8 (a BOM, if any, is dropped).
     Utf8,

@@ -226,8 +226,8 @@ case! {
         assert_eq!(
             rows(&readme),
             [
-                row(2, "endpoint.documentation", Severity::Info, "https", "docs.example.com", Some(443), "documentation", false),
                 row(2, "endpoint.documentation", Severity::Info, "https", "api.example.org", Some(443), "documentation", false),
+                row(2, "endpoint.documentation", Severity::Info, "https", "docs.example.com", Some(443), "documentation", false),
             ]
         );
         let licence = at(&r, "LICENSE");

@@ -20,7 +20,7 @@ use crate::rules;
 use crate::text::{self, Encoding};
 use sniff::{sniff, Kind, SNIFF_BYTES};
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
@@ -137,116 +137,228 @@ enum Stop {
 /// the walk visits just that entry (a `!/`-joined path) and the archives that contain it,
 /// without reading any other entry's content.
 pub fn walk<R: Read + Seek, S: WalkSink>(
-    mut reader: R,
+    reader: R,
     name: &str,
     limits: &Limits,
     only: Option<&str>,
     sink: &mut S,
 ) -> Result<(ContainerInfo, bool), ScanError> {
+    open(reader, name)?.walk(None, limits, only, sink)
+}
+
+/// A contiguous range of a ZIP package's top-level entries, in the order of their data: the
+/// unit of work of a scan split over several workers (see [`Opened::parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Part {
+    /// Position of the part in the package, from 0.
+    pub index: u32,
+    /// First entry (in data order).
+    pub start: u32,
+    /// One past the last entry.
+    pub end: u32,
+    /// Compressed bytes of its entries, for progress.
+    pub bytes: u64,
+    /// Where its first entry starts in the package, for progress.
+    pub offset: u64,
+}
+
+/// A package opened once, to be walked whole or part by part.
+pub struct Opened<R: Read + Seek> {
+    name: String,
+    inner: Inner<R>,
+}
+
+enum Inner<R: Read + Seek> {
+    Zip {
+        archive: zip::ZipArchive<R>,
+        slots: Vec<Slot>,
+    },
+    /// tar, tar.gz, gzip: read front to back, so walked whole by one part.
+    Stream { reader: Option<R>, kind: Kind },
+}
+
+/// Open a package: sniff it and, for a ZIP, read its central directory once.
+pub fn open<R: Read + Seek>(mut reader: R, name: &str) -> Result<Opened<R>, ScanError> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut reader)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)?;
     reader.seek(SeekFrom::Start(0))?;
-    let mut w = Walker {
-        limits: *limits,
-        sink,
-        entries: 0,
-        total_bytes: 0,
-        stop: None,
-        total_reported: false,
-        position: Rc::new(Cell::new(0)),
-        top: ContainerInfo::default(),
-        only,
-    };
-    match sniff(&head) {
+    let inner = match sniff(&head) {
         Kind::Zip => {
-            w.top.format = "zip";
-            let archive = zip::ZipArchive::new(reader).map_err(|e| ScanError::Corrupt {
+            let mut archive = zip::ZipArchive::new(reader).map_err(|e| ScanError::Corrupt {
                 format: "ZIP",
                 detail: zip_error_text(&e),
             })?;
-            w.walk_zip(archive, "", 0);
+            let slots = slots(&mut archive);
+            Inner::Zip { archive, slots }
         }
-        Kind::Tar => {
-            w.top.format = "tar";
-            let counted = Counted::new(reader, w.position.clone());
-            if let Err(detail) = w.walk_tar(counted, "", 0) {
-                if w.top.entries == 0 {
-                    return Err(ScanError::Corrupt {
-                        format: "tar",
-                        detail,
-                    });
-                }
-                w.sink
-                    .diagnostic("", format!("tar archive ends early: {detail}"));
-            }
-        }
-        Kind::Gzip => {
-            let counted = Counted::new(reader, w.position.clone());
-            let mut gz = flate2::read::MultiGzDecoder::new(io::BufReader::new(counted));
-            let mut inner = Vec::with_capacity(SNIFF_BYTES);
-            (&mut gz)
-                .take(SNIFF_BYTES as u64)
-                .read_to_end(&mut inner)
-                .map_err(|e| ScanError::Corrupt {
-                    format: "gzip",
-                    detail: e.to_string(),
-                })?;
-            let stream = Cursor::new(inner.clone()).chain(gz);
-            if sniff::is_tar_header(&inner) {
-                w.top.format = "tar.gz";
-                if let Err(detail) = w.walk_tar(stream, "", 0) {
-                    if w.top.entries == 0 {
-                        return Err(ScanError::Corrupt {
-                            format: "tar.gz",
-                            detail,
-                        });
-                    }
-                    w.sink
-                        .diagnostic("", format!("tar.gz archive ends early: {detail}"));
-                }
-            } else {
-                w.top.format = "gzip";
-                let inner_name = name
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or(name)
-                    .trim_end_matches(".gz")
-                    .trim_end_matches(".GZ");
-                let inner_name = if inner_name.is_empty() {
-                    "content"
-                } else {
-                    inner_name
-                };
-                let mut stream = stream;
-                w.top.entries = 1;
-                w.file_entry(
-                    RawEntry {
-                        path: inner_name.to_string(),
-                        name: inner_name,
-                        kind: EntryType::File,
-                        link_target: None,
-                        encrypted: false,
-                        name_not_utf8: false,
-                        size: 0,
-                        compressed: Compressed::Counter(w.position.clone()),
-                        depth: 0,
-                        gunzipped: true,
-                    },
-                    Some(&mut stream),
-                );
-            }
-        }
+        kind @ (Kind::Tar | Kind::Gzip) => Inner::Stream {
+            reader: Some(reader),
+            kind,
+        },
         Kind::Unsupported(fmt) => return Err(ScanError::UnsupportedFormat(fmt)),
         Kind::Other => {
             return Err(ScanError::NotAnArchive {
                 looks_like: sniff::describe(&head),
             })
         }
+    };
+    Ok(Opened {
+        name: name.to_string(),
+        inner,
+    })
+}
+
+impl<R: Read + Seek> Opened<R> {
+    /// Cut the package into parts of about `target_bytes` compressed bytes and at most
+    /// `max_entries` entries each. A tar or gzip package is one part.
+    pub fn parts(&self, target_bytes: u64, max_entries: u32) -> Vec<Part> {
+        let Inner::Zip { slots, .. } = &self.inner else {
+            return vec![Part {
+                index: 0,
+                start: 0,
+                end: u32::MAX,
+                bytes: 0,
+                offset: 0,
+            }];
+        };
+        let mut parts = Vec::new();
+        let (mut start, mut bytes) = (0usize, 0u64);
+        for (i, slot) in slots.iter().enumerate() {
+            bytes = bytes.saturating_add(slot.compressed);
+            let full = bytes >= target_bytes || i + 1 - start >= max_entries.max(1) as usize;
+            if full || i + 1 == slots.len() {
+                parts.push(Part {
+                    index: parts.len() as u32,
+                    start: start as u32,
+                    end: (i + 1) as u32,
+                    bytes,
+                    offset: slots.get(start).map_or(0, |s| s.header_start),
+                });
+                start = i + 1;
+                bytes = 0;
+            }
+        }
+        if parts.is_empty() {
+            parts.push(Part {
+                index: 0,
+                start: 0,
+                end: 0,
+                bytes: 0,
+                offset: 0,
+            });
+        }
+        parts
     }
-    let complete = w.stop != Some(Stop::Cancelled);
-    Ok((w.top, complete))
+
+    /// Walk the whole package (`part: None`) or one part of it. Findings about the package as a
+    /// whole (duplicate names, overlapping entries) come with the part that starts at entry 0.
+    /// A part counts the entries and bytes before it by their declared sizes, for the limits.
+    pub fn walk<S: WalkSink>(
+        &mut self,
+        part: Option<&Part>,
+        limits: &Limits,
+        only: Option<&str>,
+        sink: &mut S,
+    ) -> Result<(ContainerInfo, bool), ScanError> {
+        let mut w = Walker {
+            limits: *limits,
+            sink,
+            entries: 0,
+            total_bytes: 0,
+            stop: None,
+            total_reported: false,
+            position: Rc::new(Cell::new(0)),
+            top: ContainerInfo::default(),
+            only,
+        };
+        match &mut self.inner {
+            Inner::Zip { archive, slots } => {
+                w.top.format = "zip";
+                let (start, end) = match part {
+                    Some(p) => (p.start as usize, (p.end as usize).min(slots.len())),
+                    None => (0, slots.len()),
+                };
+                let before = slots.get(..start).unwrap_or_default();
+                w.entries = before.iter().filter(|s| s.file).count() as u64;
+                w.total_bytes = before
+                    .iter()
+                    .fold(0u64, |n, s| n.saturating_add(s.size))
+                    .min(limits.max_total_bytes);
+                let slots = slots.clone();
+                w.walk_zip_slots(archive, &slots, start..end, "", 0);
+            }
+            Inner::Stream { reader, kind } => {
+                if part.is_some_and(|p| p.start > 0) {
+                    return Ok((ContainerInfo::default(), true));
+                }
+                let Some(reader) = reader.take() else {
+                    return Err(ScanError::Io(io::Error::other(
+                        "internal: a tar or gzip package can be walked only once",
+                    )));
+                };
+                w.walk_stream(reader, *kind, &self.name)?;
+            }
+        }
+        let complete = w.stop != Some(Stop::Cancelled);
+        Ok((w.top, complete))
+    }
+}
+
+/// A ZIP entry as its central directory describes it.
+#[derive(Debug, Clone)]
+struct Slot {
+    header_start: u64,
+    index: usize,
+    compressed: u64,
+    size: u64,
+    /// Not a directory.
+    file: bool,
+    /// The entry whose data this entry's header lies in (a zip bomb construction), by index.
+    overlaps: Option<usize>,
+}
+
+/// The archive's entries in the order of their data, each marked when its local header starts
+/// before the previous entries' data can have ended: the least a local header takes (30 bytes
+/// and the name) plus the compressed size. Entries of a well-formed archive never overlap;
+/// overlapping ones (the "overlapping files" zip bomb) would inflate the same bytes again.
+fn slots<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Vec<Slot> {
+    let mut slots: Vec<(Slot, u64)> = (0..archive.len())
+        .filter_map(|i| {
+            let e = archive.by_index_data(i).ok()?;
+            let reach = e
+                .header_start()
+                .saturating_add(30)
+                .saturating_add(e.name_raw().len() as u64)
+                .saturating_add(e.compressed_size());
+            Some((
+                Slot {
+                    header_start: e.header_start(),
+                    index: i,
+                    compressed: e.compressed_size(),
+                    size: e.size(),
+                    file: !e.is_dir(),
+                    overlaps: None,
+                },
+                reach,
+            ))
+        })
+        .collect();
+    slots.sort_unstable_by_key(|(s, _)| (s.header_start, s.index));
+    // The entry reaching furthest so far, and how far.
+    let mut furthest: Option<(usize, u64)> = None;
+    for (slot, reach) in &mut slots {
+        if let Some((owner, end)) = furthest {
+            if slot.header_start < end {
+                slot.overlaps = Some(owner);
+            }
+        }
+        if furthest.is_none_or(|(_, end)| *reach > end) {
+            furthest = Some((slot.index, *reach));
+        }
+    }
+    slots.into_iter().map(|(s, _)| s).collect()
 }
 
 fn zip_error_text(e: &zip::result::ZipError) -> String {
@@ -429,14 +541,109 @@ impl<S: WalkSink> Walker<'_, S> {
         self.total_bytes < self.limits.max_total_bytes
     }
 
+    /// Walk a top-level tar, tar.gz or bare gzip package.
+    fn walk_stream<R: Read>(&mut self, reader: R, kind: Kind, name: &str) -> Result<(), ScanError> {
+        match kind {
+            Kind::Tar => {
+                self.top.format = "tar";
+                let counted = Counted::new(reader, self.position.clone());
+                if let Err(detail) = self.walk_tar(counted, "", 0) {
+                    if self.top.entries == 0 {
+                        return Err(ScanError::Corrupt {
+                            format: "tar",
+                            detail,
+                        });
+                    }
+                    self.sink
+                        .diagnostic("", format!("tar archive ends early: {detail}"));
+                }
+            }
+            _ => {
+                let counted = Counted::new(reader, self.position.clone());
+                let mut gz = flate2::read::MultiGzDecoder::new(io::BufReader::new(counted));
+                let mut inner = Vec::with_capacity(SNIFF_BYTES);
+                (&mut gz)
+                    .take(SNIFF_BYTES as u64)
+                    .read_to_end(&mut inner)
+                    .map_err(|e| ScanError::Corrupt {
+                        format: "gzip",
+                        detail: e.to_string(),
+                    })?;
+                let stream = Cursor::new(inner.clone()).chain(gz);
+                if sniff::is_tar_header(&inner) {
+                    self.top.format = "tar.gz";
+                    if let Err(detail) = self.walk_tar(stream, "", 0) {
+                        if self.top.entries == 0 {
+                            return Err(ScanError::Corrupt {
+                                format: "tar.gz",
+                                detail,
+                            });
+                        }
+                        self.sink
+                            .diagnostic("", format!("tar.gz archive ends early: {detail}"));
+                    }
+                } else {
+                    self.top.format = "gzip";
+                    let inner_name = name
+                        .rsplit(['/', '\\'])
+                        .next()
+                        .unwrap_or(name)
+                        .trim_end_matches(".gz")
+                        .trim_end_matches(".GZ");
+                    let inner_name = if inner_name.is_empty() {
+                        "content"
+                    } else {
+                        inner_name
+                    };
+                    let mut stream = stream;
+                    self.top.entries = 1;
+                    let position = self.position.clone();
+                    self.file_entry(
+                        RawEntry {
+                            path: inner_name.to_string(),
+                            name: inner_name,
+                            kind: EntryType::File,
+                            link_target: None,
+                            encrypted: false,
+                            name_not_utf8: false,
+                            size: 0,
+                            compressed: Compressed::Counter(position),
+                            depth: 0,
+                            gunzipped: true,
+                        },
+                        Some(&mut stream),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Walk a nested ZIP, all of it.
     fn walk_zip<R: Read + Seek>(
         &mut self,
         mut archive: zip::ZipArchive<R>,
         prefix: &str,
         depth: u32,
     ) {
+        let slots = slots(&mut archive);
+        let all = 0..slots.len();
+        self.walk_zip_slots(&mut archive, &slots, all, prefix, depth);
+    }
+
+    /// Walk the entries `range` of `slots` (the archive's entries in data order). The part
+    /// that starts at the first entry also reports what concerns the archive as a whole.
+    fn walk_zip_slots<R: Read + Seek>(
+        &mut self,
+        archive: &mut zip::ZipArchive<R>,
+        slots: &[Slot],
+        range: std::ops::Range<usize>,
+        prefix: &str,
+        depth: u32,
+    ) {
         let top = depth == 0;
-        if archive.has_duplicate_names() {
+        let whole = range.start == 0;
+        if whole && archive.has_duplicate_names() {
             let at = if prefix.is_empty() { "" } else { prefix };
             self.sink.finding(
                 NewFinding::new(
@@ -447,15 +654,8 @@ impl<S: WalkSink> Walker<'_, S> {
                 .key("zip-duplicate-names"),
             );
         }
-        // Read entries in the order of their data, so the package is read front to back.
-        let mut order: Vec<(u64, usize)> = (0..archive.len())
-            .filter_map(|i| archive.by_index_data(i).ok().map(|e| (e.header_start(), i)))
-            .collect();
-        order.sort_unstable();
-        // Data ranges already read: start -> (end, path).
-        let mut occupied: BTreeMap<u64, (u64, String)> = BTreeMap::new();
-        let mut overlaps: Vec<(String, String)> = Vec::new();
-        for (header_start, index) in order {
+        for slot in slots.get(range).unwrap_or_default() {
+            let (header_start, index) = (slot.header_start, slot.index);
             if self.stopped() {
                 break;
             }
@@ -513,6 +713,12 @@ impl<S: WalkSink> Walker<'_, S> {
                 self.top.entries += 1;
                 self.top.uncompressed_bytes = self.top.uncompressed_bytes.saturating_add(size);
             }
+            if slot.overlaps.is_some() {
+                // Its bytes belong to another entry: listed, never inflated again.
+                self.sink.entry(&entry.info());
+                self.count_file(&entry, FileKind::Skipped, None);
+                continue;
+            }
             if encrypted {
                 self.file_entry(entry, None);
                 continue;
@@ -548,23 +754,6 @@ impl<S: WalkSink> Walker<'_, S> {
                     continue;
                 }
             };
-            // Overlap: does this entry's data share bytes with one already read?
-            if let Some(start) = file.data_start() {
-                let end = start.saturating_add(compressed_size);
-                let before = occupied
-                    .range(..=start)
-                    .next_back()
-                    .filter(|(_, (e, _))| *e > start);
-                let after = occupied.range(start..end.max(start + 1)).next();
-                if let Some((_, (_, other))) = before.or(after) {
-                    overlaps.push((entry.path.clone(), other.clone()));
-                    drop(file);
-                    self.sink.entry(&entry.info());
-                    self.count_file(&entry, FileKind::Skipped, None);
-                    continue;
-                }
-                occupied.insert(start, (end, entry.path.clone()));
-            }
             if kind == EntryType::Link {
                 let mut target = Vec::new();
                 let _ = (&mut file).take(4096).read_to_end(&mut target);
@@ -574,8 +763,21 @@ impl<S: WalkSink> Walker<'_, S> {
             }
             self.file_entry(entry, Some(&mut file));
         }
-        if let Some((first, other)) = overlaps.first() {
-            let n = overlaps.len();
+        let overlapping: Vec<&Slot> = slots.iter().filter(|s| s.overlaps.is_some()).collect();
+        if let (true, Some(first)) = (whole, overlapping.first()) {
+            let n = overlapping.len();
+            let name_of = |archive: &mut zip::ZipArchive<R>, index: usize| {
+                archive
+                    .by_index_data(index)
+                    .ok()
+                    .map(|e| join(prefix, &String::from_utf8_lossy(e.name_raw())))
+                    .unwrap_or_default()
+            };
+            let path = name_of(archive, first.index);
+            let other = first
+                .overlaps
+                .map(|i| name_of(archive, i))
+                .unwrap_or_default();
             self.sink.finding(
                 NewFinding::new(
                     &rules::OVERLAPPING_ENTRIES,
@@ -585,7 +787,7 @@ impl<S: WalkSink> Walker<'_, S> {
                         if n == 1 { "entry" } else { "entries" }
                     ),
                 )
-                .evidence(format!("{} shares data with {}", text::visible(first), text::visible(other)))
+                .evidence(format!("{} shares data with {}", text::visible(&path), text::visible(&other)))
                 .key("zip-overlap"),
             );
         }

@@ -75,6 +75,10 @@ impl Detector for ArchiveHygiene {
         "archive-hygiene"
     }
 
+    fn scope(&self) -> crate::detect::Scope {
+        crate::detect::Scope::Entry
+    }
+
     fn rules(&self) -> &'static [Rule] {
         RULES
     }

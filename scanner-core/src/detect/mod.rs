@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 pub use hygiene::ArchiveHygiene;
 
 /// What kind of entry the walker met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EntryType {
     /// A regular file.
     File,
@@ -168,10 +168,12 @@ pub enum Scope {
 pub trait Detector {
     /// Short name, for diagnostics.
     fn name(&self) -> &'static str;
-    /// See [`Scope`]. A `Package` detector must give the same findings whether its entries come
-    /// in one walk or are replayed from several workers in walk order.
+    /// See [`Scope`]. `Package` unless the detector says otherwise, since that is always
+    /// right: a `Package` detector sees every entry in walk order, whether the scan is split
+    /// over workers or not. An `Entry` detector keeps no state between entries and has no
+    /// [`Detector::finish`].
     fn scope(&self) -> Scope {
-        Scope::Entry
+        Scope::Package
     }
     /// For a [`Scope::Package`] detector: whether [`Detector::check_text`] could do anything
     /// with this text (a finding or a change of state). Called where the text is decoded, so it

@@ -420,6 +420,10 @@ impl Detector for Configs {
         "config"
     }
 
+    fn scope(&self) -> crate::detect::Scope {
+        crate::detect::Scope::Entry
+    }
+
     fn rules(&self) -> &'static [Rule] {
         RULES
     }

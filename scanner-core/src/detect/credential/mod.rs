@@ -78,6 +78,10 @@ impl Detector for Credentials {
         "credentials"
     }
 
+    fn scope(&self) -> crate::detect::Scope {
+        crate::detect::Scope::Entry
+    }
+
     fn rules(&self) -> &'static [Rule] {
         RULES
     }

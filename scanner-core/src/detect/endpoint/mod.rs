@@ -960,6 +960,10 @@ impl Detector for Endpoints {
         "endpoints"
     }
 
+    fn scope(&self) -> crate::detect::Scope {
+        crate::detect::Scope::Entry
+    }
+
     fn rules(&self) -> &'static [Rule] {
         RULES
     }
