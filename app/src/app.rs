@@ -326,13 +326,7 @@ pub fn App() -> Html {
 
     let s = &*state;
     let state_rc: Rc<State> = Rc::new(s.clone());
-    let of_category = |c: scanner_core::Category| -> Vec<scanner_core::Finding> {
-        s.all_findings()
-            .into_iter()
-            .filter(|f| f.category == c)
-            .cloned()
-            .collect()
-    };
+    let of_category = |c: scanner_core::Category| s.views.category(c);
     let schedule_findings = of_category(scanner_core::Category::Schedule);
     let endpoint_findings = of_category(scanner_core::Category::Endpoint);
     let credential_findings = of_category(scanner_core::Category::Credential);
@@ -431,10 +425,10 @@ pub fn App() -> Html {
                     }
                     <div class="overview">
                         <Summary state={state_rc.clone()} on_filter={on_filter.clone()} />
-                        <Stories findings={s.all_findings().into_iter().cloned().collect::<Vec<_>>()} on_open={on_open.clone()} />
+                        <Stories findings={s.views.all.clone()} on_open={on_open.clone()} />
                     </div>
                     <nav class="tabs" role="tablist">
-                        {tab_button(Tab::Findings, format!("Findings {}", format::count(s.all_findings().len() as u64)))}
+                        {tab_button(Tab::Findings, format!("Findings {}", format::count(s.views.all.len() as u64)))}
                         {tab_button(Tab::Schedules, format!("Schedules {}", format::count(schedule_findings.len() as u64)))}
                         {tab_button(Tab::Endpoints, format!("Endpoints {}", format::count(endpoint_findings.len() as u64)))}
                         {tab_button(Tab::Credentials, format!("Credentials {}", format::count(credential_findings.len() as u64)))}
@@ -472,7 +466,7 @@ pub fn App() -> Html {
                             },
                             Tab::Checklist => html! {
                                 <Checklist items={s.report.as_ref().map(|r| r.checklist.clone()).unwrap_or_default()}
-                                    findings={s.all_findings().into_iter().cloned().collect::<Vec<_>>()}
+                                    findings={s.views.all.clone()}
                                     sha256={s.report.as_ref().map(|r| r.package.sha256.clone()).unwrap_or_default()}
                                     on_open={on_open.clone()} />
                             },

@@ -89,7 +89,26 @@ struct Inner {
     /// Bumped by every new scan and by terminate: late messages of an old pool are dropped.
     generation: u32,
     on_response: Callback<Response>,
+    /// Results and progress not yet handed to the page (see [`deliver`]).
+    held: Held,
 }
+
+/// What the workers sent since the page last rendered: handed over together, at most every
+/// [`RENDER_MS`], so the page renders a few times a second however many workers stream.
+#[derive(Default)]
+struct Held {
+    findings: Vec<scanner_core::Finding>,
+    files: Vec<scanner_core::FileEntry>,
+    diagnostics: Vec<scanner_core::Diagnostic>,
+    progress: Option<Response>,
+    /// A hand-over is scheduled.
+    scheduled: bool,
+    /// A finding reached the page already (the first one goes at once).
+    shown_finding: bool,
+}
+
+/// Milliseconds between two hand-overs of streamed results to the page.
+const RENDER_MS: i32 = 200;
 
 /// A handle to the scan workers.
 #[derive(Clone)]
@@ -189,6 +208,7 @@ impl ScanClient {
             run: Run::default(),
             generation: 0,
             on_response,
+            held: Held::default(),
         })))
     }
 
@@ -285,6 +305,7 @@ impl ScanClient {
             slot.worker.terminate();
         }
         inner.run = Run::default();
+        inner.held = Held::default();
     }
 }
 
@@ -345,7 +366,90 @@ fn on_pool_message(
         }
         route(&mut guard, index, response, &data)
     };
-    emit(weak, generation, out);
+    deliver(weak, generation, out);
+}
+
+/// Hold streamed results and progress for the next hand-over; anything else (the report, an
+/// error) goes at once, after what is held.
+fn deliver(weak: &Weak<RefCell<Inner>>, generation: u32, responses: Vec<Response>) {
+    let Some(inner) = weak.upgrade() else { return };
+    let mut now = Vec::new();
+    let schedule = {
+        let mut guard = inner.borrow_mut();
+        if guard.generation != generation {
+            return;
+        }
+        let held = &mut guard.held;
+        for r in responses {
+            match r {
+                Response::Batch {
+                    findings,
+                    files,
+                    diagnostics,
+                } => {
+                    let first = !held.shown_finding && !findings.is_empty();
+                    held.findings.extend(findings);
+                    held.files.extend(files);
+                    held.diagnostics.extend(diagnostics);
+                    if first {
+                        // The first finding is on screen at once.
+                        held.shown_finding = true;
+                        now.extend(take_held(held));
+                    }
+                }
+                p @ Response::Progress { .. } => held.progress = Some(p),
+                other => {
+                    now.extend(take_held(held));
+                    now.push(other);
+                }
+            }
+        }
+        let pending = !held.findings.is_empty()
+            || !held.files.is_empty()
+            || !held.diagnostics.is_empty()
+            || held.progress.is_some();
+        let schedule = pending && !held.scheduled;
+        if schedule {
+            held.scheduled = true;
+        }
+        schedule
+    };
+    if schedule {
+        let weak = weak.clone();
+        let flush = Closure::once_into_js(move || {
+            let Some(inner) = weak.upgrade() else { return };
+            let out = {
+                let mut guard = inner.borrow_mut();
+                if guard.generation != generation {
+                    return;
+                }
+                guard.held.scheduled = false;
+                take_held(&mut guard.held)
+            };
+            emit(&weak, generation, out);
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                flush.unchecked_ref(),
+                RENDER_MS,
+            );
+        }
+    }
+    emit(weak, generation, now);
+}
+
+/// What is held, as at most one batch and one progress.
+fn take_held(held: &mut Held) -> Vec<Response> {
+    let mut out = Vec::new();
+    if !held.findings.is_empty() || !held.files.is_empty() || !held.diagnostics.is_empty() {
+        out.push(Response::Batch {
+            findings: std::mem::take(&mut held.findings),
+            files: std::mem::take(&mut held.files),
+            diagnostics: std::mem::take(&mut held.diagnostics),
+        });
+    }
+    out.extend(held.progress.take());
+    out
 }
 
 fn route(inner: &mut Inner, index: usize, response: Response, data: &JsValue) -> Vec<Response> {

@@ -44,6 +44,70 @@ impl<T> Chunked<T> {
     }
 }
 
+/// A value the state shares with the components, compared by identity: a render whose list
+/// did not change compares one pointer, not thousands of findings.
+#[derive(Debug, Default)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared(Rc::new(value))
+    }
+}
+
+/// The findings as the views list them, sorted once per change of the list (not per render).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Views {
+    /// Every finding, most severe first.
+    pub all: Shared<Vec<Finding>>,
+    /// The same, per category.
+    pub by_category: Vec<(scanner_core::Category, Shared<Vec<Finding>>)>,
+}
+
+impl Views {
+    fn of(findings: Vec<Finding>) -> Self {
+        let mut by: Vec<(scanner_core::Category, Vec<Finding>)> = Vec::new();
+        for f in &findings {
+            match by.iter_mut().find(|(c, _)| *c == f.category) {
+                Some((_, v)) => v.push(f.clone()),
+                None => by.push((f.category, vec![f.clone()])),
+            }
+        }
+        Views {
+            all: findings.into(),
+            by_category: by.into_iter().map(|(c, v)| (c, v.into())).collect(),
+        }
+    }
+
+    /// The findings of one category.
+    pub fn category(&self, c: scanner_core::Category) -> Shared<Vec<Finding>> {
+        self.by_category
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// Where the page is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
@@ -244,6 +308,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Showing a reopened JSON report (this file name), not a scanned package.
     pub report_view: Option<String>,
+    /// The findings as the views list them (see [`Views`]).
+    pub views: Views,
 }
 
 impl Default for State {
@@ -267,6 +333,7 @@ impl Default for State {
             show_profile: false,
             notice: None,
             report_view: None,
+            views: Views::default(),
         }
     }
 }
@@ -317,14 +384,20 @@ pub enum Action {
 impl State {
     /// Findings to list: the final sorted ones when done, else those streamed so far.
     pub fn all_findings(&self) -> Vec<&Finding> {
-        match &self.report {
-            Some(r) => r.findings.iter().collect(),
+        self.views.all.iter().collect()
+    }
+
+    /// Sort the findings for the views again: after a batch, the report or a reopened report.
+    fn refresh_views(&mut self) {
+        let findings = match &self.report {
+            Some(r) => r.findings.clone(),
             None => {
-                let mut v: Vec<&Finding> = self.findings.iter().collect();
-                v.sort_by(|a, b| scanner_core::report::finding_order(a, b));
+                let mut v: Vec<Finding> = self.findings.iter().cloned().collect();
+                v.sort_by(scanner_core::report::finding_order);
                 v
             }
-        }
+        };
+        self.views = Views::of(findings);
     }
 
     /// Whether findings have been shown for a package (scanning, done or cancelled).
@@ -368,9 +441,13 @@ impl State {
                         .progress
                         .entries_done
                         .max(self.files.len() as u64 + files.len() as u64);
+                    let new = !findings.is_empty();
                     self.findings.push_batch(findings);
                     self.files.push_batch(files);
                     self.diagnostics.push_batch(diagnostics);
+                    if new {
+                        self.refresh_views();
+                    }
                 }
             }
             Response::Done { report } => {
@@ -380,6 +457,7 @@ impl State {
                     self.diagnostics = Chunked::default();
                     self.diagnostics.push_batch(report.diagnostics.clone());
                     self.report = Some(Rc::from(*report));
+                    self.refresh_views();
                 }
             }
             Response::Failed { message } => {
@@ -476,6 +554,7 @@ impl Reducible for State {
                 next.files.push_batch(report.files.clone());
                 next.diagnostics.push_batch(report.diagnostics.clone());
                 next.report = Some(Rc::from(*report));
+                next.refresh_views();
                 s = next;
             }
             Action::Worker(r) => s.apply_worker(r),

@@ -3,6 +3,7 @@
 //! stores the package carries.
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use chrono::{DateTime, Duration, Utc};
 use scanner_core::report::CertificateInfo;
 use scanner_core::text::visible;
@@ -14,7 +15,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Certificate findings.
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// The profile in force (its window).
     pub profile: Profile,
     /// The report's reference instant.

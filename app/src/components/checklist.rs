@@ -3,6 +3,7 @@
 //! per package (by its SHA-256), so reopening the same package brings them back.
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use scanner_core::export::ChecklistMark;
 use scanner_core::text::visible;
 use scanner_core::{ChecklistItem, Finding};
@@ -16,7 +17,7 @@ pub struct Props {
     /// The checklist of the report.
     pub items: Vec<ChecklistItem>,
     /// Every finding of the report (to show what each step is about).
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// SHA-256 of the package: the key the ticks and notes are kept under.
     pub sha256: String,
     /// Open the source view.

@@ -3,6 +3,7 @@
 //! (temporary flags, webhook registrations, ephemeral credentials, temporary jobs).
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use scanner_core::text::visible;
 use scanner_core::Finding;
 use yew::prelude::*;
@@ -11,7 +12,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Config findings.
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.

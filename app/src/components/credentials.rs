@@ -2,6 +2,7 @@
 //! "Reveal" opens the source at the line, where it is shown only after a second, explicit click.
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use scanner_core::text::visible;
 use scanner_core::Finding;
 use yew::prelude::*;
@@ -10,7 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Credential findings.
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.

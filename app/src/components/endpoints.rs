@@ -2,6 +2,7 @@
 //! (documentation collapsed), each with its schemes, ports and where it is used.
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use scanner_core::text::visible;
 use scanner_core::Finding;
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Endpoint findings.
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.
@@ -39,7 +40,7 @@ fn rank(h: &Host<'_>) -> u8 {
 pub fn Endpoints(props: &Props) -> Html {
     let show_docs = use_state(|| false);
     let mut hosts: BTreeMap<String, Host<'_>> = BTreeMap::new();
-    for f in &props.findings {
+    for f in props.findings.iter() {
         let Some(e) = &f.endpoint else { continue };
         let h = hosts.entry(e.host.clone()).or_insert_with(|| Host {
             host: e.host.clone(),

@@ -2,6 +2,7 @@
 //! profile) and whether a supported upgrade path leads from it to the package's version.
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use scanner_core::text::visible;
 use scanner_core::Finding;
 use yew::prelude::*;
@@ -10,7 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Inventory findings.
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.

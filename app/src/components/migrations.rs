@@ -2,6 +2,7 @@
 //! locks they take and, under each, what the lock blocks and the form that does not block.
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use scanner_core::text::visible;
 use scanner_core::{Finding, Severity};
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Migration findings.
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.
@@ -43,7 +44,7 @@ pub fn Migrations(props: &Props) -> Html {
     }
     // Findings by file; the `migration.file` finding heads its group.
     let mut files: BTreeMap<&str, (Option<&Finding>, Vec<&Finding>)> = BTreeMap::new();
-    for f in &props.findings {
+    for f in props.findings.iter() {
         let slot = files.entry(f.path.as_str()).or_default();
         if f.rule == "migration.file" {
             slot.0 = Some(f);

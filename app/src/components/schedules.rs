@@ -3,6 +3,7 @@
 //! opens the source at the task's line.
 
 use super::{severity_badge, source_link};
+use crate::state::Shared;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use scanner_core::report::ScheduleInfo;
@@ -14,7 +15,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Schedule findings, most severe first.
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// The profile in force (zone and window).
     pub profile: Profile,
     /// The report's reference instant.

@@ -1,6 +1,7 @@
 //! Stories: what to act on first, one sentence per chain of findings.
 
 use super::severity_badge;
+use crate::state::Shared;
 use scanner_core::story::Story;
 use scanner_core::Finding;
 use yew::prelude::*;
@@ -9,7 +10,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// All findings (the stories are told from them).
-    pub findings: Vec<Finding>,
+    pub findings: Shared<Vec<Finding>>,
     /// Open the source view.
     pub on_open: Callback<(String, Option<u32>)>,
 }

@@ -40,7 +40,7 @@ mod tests;
 
 pub use link::link_keys;
 
-use super::{Detector, EntryInfo, NewFinding, TextEntry};
+use super::{Detector, EntryInfo, NewFinding, Scope, TextEntry};
 use crate::profile::Profile;
 use crate::report::{CertificateInfo, Severity};
 use crate::rules::certificate::{
@@ -55,6 +55,11 @@ use memchr::memmem;
 use parse::Cert;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
+
+/// Whether a text has the start of a PEM block.
+fn has_pem(text: &str) -> bool {
+    memmem::find(text.as_bytes(), b"-----BEGIN ").is_some()
+}
 
 /// Certificates kept for chain building.
 const MAX_RECORDS: usize = 5_000;
@@ -233,13 +238,24 @@ impl Detector for Certificates {
         RULES
     }
 
+    /// Chains, key pairs and the missing-issuer check compare certificates across files.
+    fn scope(&self) -> Scope {
+        Scope::Package
+    }
+
+    /// Only a text with a PEM block can hold a certificate or a key: the same test that opens
+    /// [`Detector::check_text`].
+    fn wants_text(&self, _entry: &EntryInfo<'_>, text: &str) -> bool {
+        has_pem(text)
+    }
+
     fn check_text(
         &mut self,
         entry: &EntryInfo<'_>,
         text: &TextEntry<'_>,
         out: &mut Vec<NewFinding>,
     ) {
-        if memmem::find(text.text.as_bytes(), b"-----BEGIN ").is_none() {
+        if !has_pem(text.text) {
             return;
         }
         let blocks = pem::blocks(text.text);

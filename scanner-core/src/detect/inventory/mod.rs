@@ -41,7 +41,7 @@ pub mod manifests;
 pub mod names;
 pub mod path;
 
-use super::{Detector, EntryInfo, EntryType, NewFinding, TextEntry};
+use super::{Detector, EntryInfo, EntryType, NewFinding, Scope, TextEntry};
 use crate::profile::Profile;
 use crate::report::InventoryInfo;
 use crate::rules::inventory::{
@@ -372,6 +372,55 @@ impl Inventory {
     }
 }
 
+/// The files the inventory reads, told apart by name alone: one place decides, so that
+/// [`Detector::wants_text`] and [`Detector::check_text`] cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ManifestKind {
+    /// `node_modules/…/package.json`.
+    NodeModule,
+    /// `package.json` or `manifest.json` outside `node_modules/`.
+    PackageJson,
+    Pom,
+    /// `META-INF/MANIFEST.MF` at the root of its container.
+    JarManifest,
+    Chart,
+    DpkgControl,
+    /// `VERSION`, `version.txt`.
+    VersionFile,
+    CargoLock,
+    /// `package-lock.json`, `npm-shrinkwrap.json` outside `node_modules/`.
+    PackageLock,
+    GoMod,
+    /// `requirements*.txt`.
+    Requirements,
+}
+
+impl ManifestKind {
+    fn of(entry: &EntryInfo<'_>) -> Option<ManifestKind> {
+        let inner = inner_path(entry.name);
+        let lower = names::base(inner).to_ascii_lowercase();
+        let in_node_modules = inner.contains("node_modules/");
+        Some(match lower.as_str() {
+            "package.json" if in_node_modules => ManifestKind::NodeModule,
+            "package.json" | "manifest.json" if !in_node_modules => ManifestKind::PackageJson,
+            "pom.xml" => ManifestKind::Pom,
+            "manifest.mf" if inner.eq_ignore_ascii_case("META-INF/MANIFEST.MF") => {
+                ManifestKind::JarManifest
+            }
+            "chart.yaml" => ManifestKind::Chart,
+            "control" => ManifestKind::DpkgControl,
+            "version" | "version.txt" => ManifestKind::VersionFile,
+            "cargo.lock" => ManifestKind::CargoLock,
+            "package-lock.json" | "npm-shrinkwrap.json" if !in_node_modules => {
+                ManifestKind::PackageLock
+            }
+            "go.mod" => ManifestKind::GoMod,
+            l if l.starts_with("requirements") && l.ends_with(".txt") => ManifestKind::Requirements,
+            _ => return None,
+        })
+    }
+}
+
 /// The entry's path inside its own container, without a leading `./` or `/`.
 fn inner_path(name: &str) -> &str {
     let mut s = name;
@@ -512,76 +561,85 @@ impl Detector for Inventory {
         });
     }
 
+    /// Component versions are compared across the whole package (the same component in two
+    /// places, the package's own version against its file name).
+    fn scope(&self) -> Scope {
+        Scope::Package
+    }
+
+    /// Only the files [`ManifestKind::of`] names are read: the decision is on the name alone.
+    fn wants_text(&self, entry: &EntryInfo<'_>, _text: &str) -> bool {
+        ManifestKind::of(entry).is_some()
+    }
+
     fn check_text(
         &mut self,
         entry: &EntryInfo<'_>,
         text: &TextEntry<'_>,
         _out: &mut Vec<NewFinding>,
     ) {
-        let inner = inner_path(entry.name);
-        let base = names::base(inner);
-        let lower = base.to_ascii_lowercase();
+        let Some(kind) = ManifestKind::of(entry) else {
+            return;
+        };
         let text = text.text;
-        let in_node_modules = inner.contains("node_modules/");
-        match lower.as_str() {
-            "package.json" if in_node_modules => self.add_node_module(entry, text),
-            "package.json" | "manifest.json" if !in_node_modules => {
+        match kind {
+            ManifestKind::NodeModule => self.add_node_module(entry, text),
+            ManifestKind::PackageJson => {
                 if let Some(f) = manifests::package_json(text) {
                     if let Some(name) = f.name.clone() {
                         self.add_found(entry, Source::PackageJson, f, name);
                     }
                 }
             }
-            "pom.xml" => {
+            ManifestKind::Pom => {
                 if let Some(f) = manifests::pom(text) {
                     if let Some(name) = f.name.clone() {
                         self.add_found(entry, Source::Pom, f, name);
                     }
                 }
             }
-            "manifest.mf" if inner.eq_ignore_ascii_case("META-INF/MANIFEST.MF") => {
+            ManifestKind::JarManifest => {
                 if let Some(f) = manifests::manifest_mf(text) {
                     let name = f.name.clone().unwrap_or_else(|| self.unnamed(entry, 1));
                     self.add_found(entry, Source::ManifestMf, f, name);
                 }
             }
-            "chart.yaml" => {
+            ManifestKind::Chart => {
                 if let Some(f) = manifests::chart(text) {
                     if let Some(name) = f.name.clone() {
                         self.add_found(entry, Source::Chart, f, name);
                     }
                 }
             }
-            "control" => {
+            ManifestKind::DpkgControl => {
                 if let Some(f) = manifests::dpkg_control(text) {
                     if let Some(name) = f.name.clone() {
                         self.add_found(entry, Source::Dpkg, f, name);
                     }
                 }
             }
-            "version" | "version.txt" => {
+            ManifestKind::VersionFile => {
                 if let Some(f) = manifests::version_file(text) {
                     let name = self.unnamed(entry, 0);
                     self.add_found(entry, Source::VersionFile, f, name);
                 }
             }
-            "cargo.lock" => {
+            ManifestKind::CargoLock => {
                 let deps = manifests::cargo_lock(text, MAX_DEPS_PER_LIST);
                 self.add_list(entry.path, Source::CargoLock, deps);
             }
-            "package-lock.json" | "npm-shrinkwrap.json" if !in_node_modules => {
+            ManifestKind::PackageLock => {
                 let deps = manifests::package_lock(text, MAX_DEPS_PER_LIST);
                 self.add_list(entry.path, Source::PackageLock, deps);
             }
-            "go.mod" => {
+            ManifestKind::GoMod => {
                 let deps = manifests::go_mod(text, MAX_DEPS_PER_LIST);
                 self.add_list(entry.path, Source::GoMod, deps);
             }
-            l if l.starts_with("requirements") && l.ends_with(".txt") => {
+            ManifestKind::Requirements => {
                 let deps = manifests::requirements(text, MAX_DEPS_PER_LIST);
                 self.add_list(entry.path, Source::Requirements, deps);
             }
-            _ => {}
         }
     }
 

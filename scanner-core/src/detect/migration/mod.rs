@@ -41,7 +41,7 @@ pub mod sql;
 pub mod sqlfile;
 pub mod squawk;
 
-use super::{Detector, EntryInfo, EntryType, NewFinding, TextEntry};
+use super::{Detector, EntryInfo, EntryType, NewFinding, Scope, TextEntry};
 use crate::profile::Profile;
 use crate::report::{MigrationInfo, Severity};
 use crate::rules::migration::{self as r, RULES};
@@ -49,7 +49,7 @@ use crate::rules::Rule;
 use checks::{destructive_hits, mysql_dsl_hits, mysql_hits, pg_hits, takes_table_lock, Check, Hit};
 use classify::{classify, key_of_name, Act, StmtInfo, Verb};
 use plan::{Dir, Item, Mode, Section, Tx};
-use recognise::{recognise, FileDir, Format, Tool};
+use recognise::{may_recognise, recognise, FileDir, Format, Tool};
 use sql::{key_of, short, Dialect, LineIndex, Origin};
 use std::collections::{HashMap, HashSet};
 
@@ -565,6 +565,20 @@ impl Detector for Migrations {
 
     fn rules(&self) -> &'static [Rule] {
         RULES
+    }
+
+    /// Up and down files are paired across the package, and the budget of steps is shared.
+    fn scope(&self) -> Scope {
+        Scope::Package
+    }
+
+    /// A text that is no migration changes nothing: the name rules most files out, then the
+    /// same recogniser [`Detector::check_text`] starts with decides (a few literal searches
+    /// at most, never the parse of the statements).
+    fn wants_text(&self, entry: &EntryInfo<'_>, text: &str) -> bool {
+        entry.kind == EntryType::File
+            && may_recognise(entry.path)
+            && recognise(entry.path, text).is_some()
     }
 
     fn check_text(

@@ -245,8 +245,22 @@ fn changes_schema(text: &str) -> bool {
     })
 }
 
+/// Extensions of the files [`recognise`] reads; any other file is no migration.
+const EXTENSIONS: &[&str] = &["xml", "yaml", "yml", "py", "rb", "sql"];
+
+/// Whether [`recognise`] could take a file of this name: a test on the name alone, cheap
+/// enough for every text of a package.
+pub fn may_recognise(path: &str) -> bool {
+    // The same name `parts` takes: the last non-empty segment.
+    let name = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
+    EXTENSIONS.iter().any(|e| has_ext(name, e))
+}
+
 /// Recognise a migration file from its path and text.
 pub fn recognise(path: &str, text: &str) -> Option<Recognised> {
+    if !may_recognise(path) {
+        return None;
+    }
     let (container, dirs, name) = parts(path);
     let dialect_hint = dirs.iter().rev().find_map(|d| Dialect::from_name(d));
     let parent = dirs.last().copied().unwrap_or("");

@@ -594,18 +594,22 @@ fn schedule_of(p: &Py, vars: &HashMap<String, Py>, depth: u8) -> Result<Sched, S
     }
 }
 
-/// Read `text` (the entry at `path`) if it is in this format.
-pub fn detect(path: &str, text: &str) -> Option<Parsed> {
-    if !file_name(path).to_ascii_lowercase().ends_with(".py") {
-        return None;
-    }
+/// Whether [`detect`] could read anything from `text`: Python that names a beat schedule or
+/// adds a periodic task.
+pub fn wants(path: &str, text: &str) -> bool {
     let markers = [
         "beat_schedule",
         "CELERYBEAT_SCHEDULE",
         "CELERY_BEAT_SCHEDULE",
         "add_periodic_task",
     ];
-    if !markers.iter().any(|m| text.contains(m)) {
+    file_name(path).to_ascii_lowercase().ends_with(".py")
+        && markers.iter().any(|m| text.contains(m))
+}
+
+/// Read `text` (the entry at `path`) if it is in this format.
+pub fn detect(path: &str, text: &str) -> Option<Parsed> {
+    if !wants(path, text) {
         return None;
     }
     let parsed = parse(path, text);

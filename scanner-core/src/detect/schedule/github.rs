@@ -25,9 +25,14 @@ use chrono_tz::Tz;
 /// Most job names listed in a task's command.
 const JOBS_LISTED: usize = 8;
 
+/// Whether [`detect`] could read anything from `text`: a workflow that mentions `schedule`.
+pub fn wants(path: &str, text: &str) -> bool {
+    is_github_workflow(path) && text.contains("schedule")
+}
+
 /// Read `text` (the entry at `path`) if it is in this format.
 pub fn detect(path: &str, text: &str) -> Option<Parsed> {
-    if !is_github_workflow(path) || !text.contains("schedule") {
+    if !wants(path, text) {
         return None;
     }
     let mut out = Parsed::default();

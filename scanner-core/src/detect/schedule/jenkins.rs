@@ -422,22 +422,35 @@ fn read_spec(spec: &str, first_line: u32, src: &Source<'_>, out: &mut Parsed) {
     }
 }
 
-/// Read `text` (the entry at `path`) if it is in this format.
-pub fn detect(path: &str, text: &str) -> Option<Parsed> {
-    let name = file_name(path);
-    let lower = name.to_ascii_lowercase();
-    let parsed = if lower == "config.xml" {
-        if !text.contains("TimerTrigger") && !text.contains("SCMTrigger") {
-            return None;
-        }
-        config_xml(path, text)
-    } else if lower.starts_with("jenkinsfile")
+/// Whether a file name (lowercase) is a pipeline or a Job DSL script.
+fn is_pipeline(lower: &str) -> bool {
+    lower.starts_with("jenkinsfile")
         || lower.ends_with(".jenkinsfile")
         || lower.ends_with(".groovy")
-    {
-        if !text.contains("cron") && !text.contains("pollSCM") && !text.contains("scm(") {
-            return None;
-        }
+}
+
+/// Whether [`detect`] could read anything from `text`: a job's `config.xml` with a trigger,
+/// or a pipeline that mentions one.
+pub fn wants(path: &str, text: &str) -> bool {
+    let lower = file_name(path).to_ascii_lowercase();
+    if lower == "config.xml" {
+        text.contains("TimerTrigger") || text.contains("SCMTrigger")
+    } else if is_pipeline(&lower) {
+        text.contains("cron") || text.contains("pollSCM") || text.contains("scm(")
+    } else {
+        false
+    }
+}
+
+/// Read `text` (the entry at `path`) if it is in this format.
+pub fn detect(path: &str, text: &str) -> Option<Parsed> {
+    if !wants(path, text) {
+        return None;
+    }
+    let lower = file_name(path).to_ascii_lowercase();
+    let parsed = if lower == "config.xml" {
+        config_xml(path, text)
+    } else if is_pipeline(&lower) {
         pipeline(path, text)
     } else {
         return None;

@@ -514,9 +514,15 @@ fn kind_cronjob_line(doc: &str, first: u32) -> Option<u32> {
     })
 }
 
+/// Whether [`detect`] could read anything from `text`: a YAML file (not a workflow) that
+/// mentions `CronJob`.
+pub fn wants(path: &str, text: &str) -> bool {
+    is_yaml_name(inner_path(path)) && !is_github_workflow(path) && text.contains("CronJob")
+}
+
 /// Read `text` (the entry at `path`) if it is in this format.
 pub fn detect(path: &str, text: &str) -> Option<Parsed> {
-    if !is_yaml_name(inner_path(path)) || is_github_workflow(path) || !text.contains("CronJob") {
+    if !wants(path, text) {
         return None;
     }
     let (clean, actions) = untemplate(text);

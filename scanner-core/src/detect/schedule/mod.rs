@@ -16,14 +16,16 @@ pub mod spring;
 pub mod systemd;
 pub mod windows;
 
-use super::{Detector, EntryInfo, EntryType, NewFinding, TextEntry};
+use super::{Detector, EntryInfo, EntryType, NewFinding, Scope, TextEntry};
 use crate::profile::{Profile, Window};
 use crate::report::{ScheduleInfo, Severity};
 use crate::rules::{self, Rule};
 use crate::schedule::{rfc3339, CronDialect, CronRecurrence, Kind, Task, Timing, WindowFit};
 use crate::text::visible;
+use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use memchr::memmem;
 use std::collections::BTreeMap;
 
 /// What a format module read from one file.
@@ -37,14 +39,16 @@ pub struct Parsed {
 
 /// The single-file formats, tried in order; the first that recognises a file reads it.
 type Detect = fn(&str, &str) -> Option<Parsed>;
-const FORMATS: [(Kind, Detect); 7] = [
-    (Kind::K8sCronJob, k8s::detect),
-    (Kind::GithubActions, github::detect),
-    (Kind::WindowsTask, windows::detect),
-    (Kind::Quartz, quartz::detect),
-    (Kind::Spring, spring::detect),
-    (Kind::Jenkins, jenkins::detect),
-    (Kind::Celery, celery::detect),
+/// Whether a format's reader could take a text (path, text): its own first test, cheap.
+type Wants = fn(&str, &str) -> bool;
+const FORMATS: [(Kind, Wants, Detect); 7] = [
+    (Kind::K8sCronJob, k8s::wants, k8s::detect),
+    (Kind::GithubActions, github::wants, github::detect),
+    (Kind::WindowsTask, windows::wants, windows::detect),
+    (Kind::Quartz, quartz::wants, quartz::detect),
+    (Kind::Spring, spring::wants, spring::detect),
+    (Kind::Jenkins, jenkins::wants, jenkins::detect),
+    (Kind::Celery, celery::wants, celery::detect),
 ];
 
 /// Unreadable schedule lines reported per file at most (a script mistaken for a crontab would
@@ -71,6 +75,10 @@ pub struct Schedules {
     sourced: std::collections::HashMap<String, Vec<String>>,
     /// systemd units, resolved at the end.
     systemd: systemd::Units,
+    /// Finds what a configuration path a script names ends or starts with (see
+    /// [`may_read_files`]); `None` only if it could not be built, and then every script is
+    /// read.
+    config_words: Option<AhoCorasick>,
 }
 
 const RULES: &[Rule] = &[
@@ -119,6 +127,10 @@ impl Schedules {
             files: Vec::new(),
             systemd: systemd::Units::default(),
             sourced: std::collections::HashMap::new(),
+            config_words: AhoCorasick::new(
+                std::iter::once("/etc/").chain(CONFIG_EXTS.iter().copied()),
+            )
+            .ok(),
         }
     }
 }
@@ -179,6 +191,25 @@ impl Detector for Schedules {
         self.files.push((inner_path, e.path.to_string()));
     }
 
+    /// A task runs a script shipped elsewhere in the package, which may read files shipped
+    /// elsewhere again; periodic scripts are timed by the package's own crontab.
+    fn scope(&self) -> Scope {
+        Scope::Package
+    }
+
+    /// The texts [`Detector::check_text`] takes something from: crontabs and anacrontabs (by
+    /// name), systemd `.timer`/`.service` units (by name), a file one of the other formats
+    /// would read (each format's own first test), and a script that names a file it reads.
+    fn wants_text(&self, e: &EntryInfo<'_>, text: &str) -> bool {
+        let path = inner(e.path);
+        cron::crontab_flavor(path).is_some()
+            || cron::is_anacrontab(path)
+            || systemd::wants(e.path)
+            || FORMATS.iter().any(|(_, wants, _)| wants(e.path, text))
+            || script_kind(path, text)
+                .is_some_and(|shell| may_read_files(self.config_words.as_ref(), shell, text))
+    }
+
     fn check_text(&mut self, e: &EntryInfo<'_>, t: &TextEntry<'_>, out: &mut Vec<NewFinding>) {
         let path = inner(e.path);
         let sources = read_files(path, t.text);
@@ -228,7 +259,7 @@ impl Detector for Schedules {
             self.systemd.add(e.path, t.text);
             let found = FORMATS
                 .iter()
-                .find_map(|(kind, detect)| detect(e.path, t.text).map(|p| (*kind, p)));
+                .find_map(|(kind, _, detect)| detect(e.path, t.text).map(|p| (*kind, p)));
             if let Some((kind, p)) = found {
                 out.extend(p.invalid.into_iter().map(|i| invalid(e.path, kind, i)));
                 self.tasks.extend(p.tasks);
@@ -445,18 +476,9 @@ impl Schedules {
 /// (`--config /etc/acme/import.yml`, `CONF=/opt/acme/conf/app.properties`). Only paths that
 /// are files of the package count later (see `Schedules::find_file`).
 fn read_files(path: &str, text: &str) -> Vec<String> {
-    let first = text.lines().next().unwrap_or("");
-    let shell = first.starts_with("#!") && first.contains("sh")
-        || path.ends_with(".sh")
-        || path.ends_with(".bash");
-    let script = shell
-        || first.starts_with("#!")
-        || [".py", ".pl", ".rb", ".ps1", ".bat", ".cmd"]
-            .iter()
-            .any(|e| path.ends_with(e));
-    if !script {
+    let Some(shell) = script_kind(path, text) else {
         return Vec::new();
-    }
+    };
     let mut out: Vec<String> = Vec::new();
     let push = |t: &str, out: &mut Vec<String>| {
         if t.starts_with('/') && t.len() > 1 && out.len() < 64 && !out.iter().any(|o| o == t) {
@@ -490,35 +512,118 @@ fn read_files(path: &str, text: &str) -> Vec<String> {
     out
 }
 
+/// Whether a text is a script [`read_files`] reads, and then whether it is a shell script
+/// (where `. file` and `source file` read a file).
+fn script_kind(path: &str, text: &str) -> Option<bool> {
+    let first = text.lines().next().unwrap_or("");
+    let shell = first.starts_with("#!") && first.contains("sh")
+        || path.ends_with(".sh")
+        || path.ends_with(".bash");
+    let script = shell
+        || first.starts_with("#!")
+        || [".py", ".pl", ".rb", ".ps1", ".bat", ".cmd"]
+            .iter()
+            .any(|e| path.ends_with(e));
+    script.then_some(shell)
+}
+
+/// Extensions that make an absolute path configuration (see [`config_paths`]).
+const CONFIG_EXTS: &[&str] = &[
+    ".conf",
+    ".cfg",
+    ".cnf",
+    ".ini",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".properties",
+    ".env",
+    ".xml",
+    ".toml",
+    ".rc",
+];
+
+/// The characters that split a line into words in [`config_paths`], besides whitespace.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '=' | ',' | ';' | '(' | ')' | '`' | '<' | '>'
+    )
+}
+
+/// The bytes a configuration path is made of in [`config_paths`].
+fn is_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-')
+}
+
 /// Absolute paths in a line that name configuration: under `/etc/`, or with a configuration
 /// extension (`.conf`, `.yml`, `.properties`, `.env`...).
 fn config_paths(line: &str) -> impl Iterator<Item = &str> {
-    const EXTS: &[&str] = &[
-        ".conf",
-        ".cfg",
-        ".cnf",
-        ".ini",
-        ".yml",
-        ".yaml",
-        ".json",
-        ".properties",
-        ".env",
-        ".xml",
-        ".toml",
-        ".rc",
-    ];
-    line.split(|c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '"' | '\'' | '=' | ',' | ';' | '(' | ')' | '`' | '<' | '>'
-            )
+    line.split(|c: char| c.is_whitespace() || is_separator(c))
+        .filter(|t| {
+            t.starts_with('/')
+                && t.bytes().all(is_path_byte)
+                && (t.starts_with("/etc/") || CONFIG_EXTS.iter().any(|e| t.ends_with(e)))
+        })
+}
+
+/// Whether a word may start after this byte (`None`: the start of the text): a separator or
+/// whitespace. A byte of a character beyond ASCII may belong to a Unicode space, so it counts.
+fn starts_word_after(prev: Option<u8>) -> bool {
+    prev.is_none_or(|b| {
+        !b.is_ascii() || b.is_ascii_whitespace() || b == 0x0b || is_separator(char::from(b))
     })
-    .filter(|t| {
-        t.starts_with('/')
-            && t.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_' | b'-'))
-            && (t.starts_with("/etc/") || EXTS.iter().any(|e| t.ends_with(e)))
+}
+
+/// Whether [`read_files`] could find anything in a script, without reading it line by line:
+/// every path it keeps is a word of path characters that starts with `/etc/` or ends with a
+/// configuration extension, or (in shell) follows `source ` or `. ` at the start of a line.
+/// Each occurrence of those literals is checked where it stands; `true` when one could be
+/// such a word (comment lines and the line limit are not looked at: they only take away).
+fn may_read_files(words: Option<&AhoCorasick>, shell: bool, text: &str) -> bool {
+    let Some(words) = words else {
+        return true;
+    };
+    let b = text.as_bytes();
+    let before = |i: usize| i.checked_sub(1).and_then(|j| b.get(j)).copied();
+    let path_word = words.find_overlapping_iter(text).any(|m| {
+        if m.pattern().as_usize() == 0 {
+            // `/etc/`: the word must start here.
+            return starts_word_after(before(m.start()));
+        }
+        // An extension: the word must end here and start, further back, with `/`.
+        if b.get(m.end()).is_some_and(|&n| is_path_byte(n)) {
+            return false;
+        }
+        let mut start = m.start();
+        while before(start).is_some_and(is_path_byte) {
+            start -= 1;
+        }
+        b.get(start) == Some(&b'/') && starts_word_after(before(start))
+    });
+    if path_word {
+        return true;
+    }
+    if !shell {
+        return false;
+    }
+    // `source X` / `. X` first on a line (after blanks), `X` an absolute path maybe quoted.
+    [&b"source "[..], &b". "[..]].iter().any(|lead| {
+        memmem::find_iter(b, lead).any(|at| {
+            let mut i = at;
+            while let Some(p) = before(i) {
+                if p == b'\n' {
+                    break;
+                }
+                if !(p.is_ascii_whitespace() || p == 0x0b || !p.is_ascii()) {
+                    return false;
+                }
+                i -= 1;
+            }
+            let mut rest = b.get(at + lead.len()..).unwrap_or_default().iter();
+            rest.find(|&&c| !(c.is_ascii_whitespace() || c == 0x0b || c == b'"' || c == b'\''))
+                .is_some_and(|&c| c == b'/' || !c.is_ascii())
+        })
     })
 }
 

@@ -526,22 +526,49 @@ pub(super) fn parse_xml(text: &str) -> Xml {
 // Quartz
 // ---------------------------------------------------------------------------------------------
 
+/// Whether `needle` (ASCII) occurs in `hay` in any ASCII case, without lowering a copy of
+/// the whole text.
+pub(super) fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(|i| {
+        hay.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
+/// Quartz XML: one of the words its job files and Spring's trigger beans use.
+fn quartzish(text: &str) -> bool {
+    text.contains("cron-expression")
+        || text.contains("CronTrigger")
+        || text.contains("SimpleTrigger")
+        || text.contains("job-scheduling-data")
+}
+
+/// Whether [`detect`] could read anything from `text`: properties that mention cron in any
+/// case, or XML with a Quartz word.
+pub fn wants(path: &str, text: &str) -> bool {
+    let name = file_name(path).to_ascii_lowercase();
+    if name.ends_with(".properties") {
+        contains_ignore_case(text, "cron")
+    } else if name.ends_with(".xml") {
+        quartzish(text)
+    } else {
+        false
+    }
+}
+
 /// Read `text` (the entry at `path`) if it is in this format.
 pub fn detect(path: &str, text: &str) -> Option<Parsed> {
+    if !wants(path, text) {
+        return None;
+    }
     let name = file_name(path).to_ascii_lowercase();
     let parsed = if name.ends_with(".properties") {
-        if !text.to_ascii_lowercase().contains("cron") {
-            return None;
-        }
         properties(path, text)
     } else if name.ends_with(".xml") {
-        let quartzish = text.contains("cron-expression")
-            || text.contains("CronTrigger")
-            || text.contains("SimpleTrigger")
-            || text.contains("job-scheduling-data");
-        if !quartzish {
-            return None;
-        }
         let xml = parse_xml(text);
         let mut p = Parsed::default();
         quartz_xml(path, text, &xml, &mut p);

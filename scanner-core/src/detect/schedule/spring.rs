@@ -609,18 +609,28 @@ pub(super) fn parse_duration(s: &str, unit_ms: i64) -> Option<Duration> {
 // @Scheduled
 // ---------------------------------------------------------------------------------------------
 
+/// Whether [`detect`] could read anything from `text`: Java or Kotlin with the annotation's
+/// name, or XML with `scheduled` (`<task:scheduled>`).
+pub fn wants(path: &str, text: &str) -> bool {
+    let name = file_name(path).to_ascii_lowercase();
+    if name.ends_with(".java") || name.ends_with(".kt") {
+        text.contains("Scheduled") || text.contains("Schedules")
+    } else if name.ends_with(".xml") {
+        text.contains("scheduled")
+    } else {
+        false
+    }
+}
+
 /// Read `text` (the entry at `path`) if it is in this format.
 pub fn detect(path: &str, text: &str) -> Option<Parsed> {
+    if !wants(path, text) {
+        return None;
+    }
     let name = file_name(path).to_ascii_lowercase();
     let parsed = if name.ends_with(".java") || name.ends_with(".kt") {
-        if !text.contains("Scheduled") && !text.contains("Schedules") {
-            return None;
-        }
         annotations(path, text)
     } else if name.ends_with(".xml") {
-        if !text.contains("scheduled") {
-            return None;
-        }
         xml_tasks(path, text, &parse_xml(text))
     } else {
         return None;

@@ -343,13 +343,29 @@ fn strip_exec_prefixes(v: &str) -> &str {
     v.trim_start_matches(['-', '@', ':', '+', '!']).trim_start()
 }
 
+/// A `.timer` unit's file name.
+fn is_timer(name: &str) -> bool {
+    name.ends_with(".timer") && name.len() > ".timer".len()
+}
+
+/// A `.service` unit's file name.
+fn is_service(name: &str) -> bool {
+    name.ends_with(".service") && name.len() > ".service".len()
+}
+
+/// Whether [`Units::add`] keeps the entry at `path`: the decision is on the name alone.
+pub fn wants(path: &str) -> bool {
+    let (_, name) = split_path(path);
+    is_timer(name) || is_service(name)
+}
+
 impl Units {
     /// Look at an entry; keeps it when it is a `.timer` or `.service` unit.
     pub fn add(&mut self, path: &str, text: &str) {
         let (dir, name) = split_path(path);
-        if name.ends_with(".timer") && name.len() > ".timer".len() {
+        if is_timer(name) {
             self.timers.push(parse_timer(path, dir, name, text));
-        } else if name.ends_with(".service") && name.len() > ".service".len() {
+        } else if is_service(name) {
             self.services.push(parse_service(dir, name, text));
         }
     }

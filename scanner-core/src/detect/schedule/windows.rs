@@ -861,9 +861,15 @@ fn common(task: &El, path: &str) -> Common {
     }
 }
 
+/// Whether [`detect`] could read anything from `text`: task XML names its namespace, whatever
+/// the file is called.
+pub fn wants(_path: &str, text: &str) -> bool {
+    text.contains(NAMESPACE) && text.contains("<Task")
+}
+
 /// Read `text` (the entry at `path`) if it is in this format.
 pub fn detect(path: &str, text: &str) -> Option<Parsed> {
-    if !text.contains(NAMESPACE) || !text.contains("<Task") {
+    if !wants(path, text) {
         return None;
     }
     let mut out = Parsed::default();

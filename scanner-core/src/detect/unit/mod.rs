@@ -44,11 +44,12 @@ pub mod script;
 pub mod shell;
 pub mod unitfile;
 
-use super::{Detector, EntryInfo, EntryType, NewFinding, TextEntry};
+use super::{Detector, EntryInfo, EntryType, NewFinding, Scope, TextEntry};
 use crate::profile::Profile;
 use crate::report::{Severity, UnitInfo};
 use crate::rules::{unit as rules, unit::RULES, Rule};
 use crate::text::visible;
+use aho_corasick::AhoCorasick;
 use known::KnownUnits;
 use memchr::memmem;
 use std::collections::{BTreeMap, HashMap};
@@ -142,6 +143,9 @@ pub struct Units {
     paths: Vec<String>,
     ships: Vec<Ship>,
     refs: Vec<Ref>,
+    /// Finds any of [`script::KEYWORDS`] in one pass (see [`Detector::wants_text`]); `None`
+    /// only if it could not be built, and then every text is read.
+    keywords: Option<AhoCorasick>,
 }
 
 impl Units {
@@ -157,6 +161,7 @@ impl Units {
             paths: Vec::new(),
             ships: Vec::new(),
             refs: Vec::new(),
+            keywords: AhoCorasick::new(script::KEYWORDS).ok(),
         }
     }
 
@@ -347,6 +352,12 @@ fn is_doc(inner: &str) -> bool {
     doc_ext || doc_name || doc_dir
 }
 
+/// YAML, where Ansible tasks may be.
+fn is_yaml(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower.ends_with(".yml") || lower.ends_with(".yaml")
+}
+
 /// Shell scripts, where `<<EOF` opens a here-document.
 fn is_shell(inner: &str, text: &str) -> bool {
     let file = inner.rsplit('/').next().unwrap_or(inner);
@@ -493,6 +504,30 @@ impl Detector for Units {
         }
     }
 
+    /// Whether a referenced unit is shipped is only known once every entry has been seen.
+    fn scope(&self) -> Scope {
+        Scope::Package
+    }
+
+    /// What [`Detector::check_text`] reads: files named like units (by name), drop-ins (by
+    /// place), Ansible tasks (YAML naming the `systemd` or `service` module), and lines with
+    /// one of the script keywords, without which a script yields nothing.
+    fn wants_text(&self, e: &EntryInfo<'_>, text: &str) -> bool {
+        if e.kind != EntryType::File {
+            return false;
+        }
+        let path = inner(e.path);
+        let file = path.rsplit('/').next().unwrap_or(path);
+        if name::is_valid(file) || matches!(place(path), Place::DropIn(..)) {
+            return true;
+        }
+        let keyword = match &self.keywords {
+            Some(k) => k.is_match(text),
+            None => true,
+        };
+        keyword || (is_yaml(file) && memmem::find(text.as_bytes(), b"systemd").is_some())
+    }
+
     fn check_text(&mut self, e: &EntryInfo<'_>, t: &TextEntry<'_>, _out: &mut Vec<NewFinding>) {
         if e.kind != EntryType::File {
             return;
@@ -535,8 +570,7 @@ impl Detector for Units {
             }
             return;
         }
-        let lower = file.to_ascii_lowercase();
-        if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        if is_yaml(file) {
             let lines: Vec<&str> = t.text.lines().collect();
             for task in ansible::tasks(t.text) {
                 let raw = usize::try_from(task.line)
