@@ -110,25 +110,65 @@ fn plural(n: u32) -> &'static str {
     }
 }
 
-/// Whether a text can hold a claim [`scan`] reports: every claim names downtime, an outage,
-/// an interruption, unavailability, a restart or a reboot.
-pub(super) fn possible(text: &str) -> bool {
+/// The words every claim names: downtime, an outage, an interruption, unavailability, a
+/// restart or a reboot. Each pattern [`scan`] runs on a line only matches text that holds a
+/// match of this one, and it has no anchors or word boundaries, so a match inside a line is a
+/// match inside the whole text too.
+fn claim_words() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     compiled(
         &RE,
         r"(?i)down-?\s?time|outage|interruption|unavailab|restart|reboot",
     )
-    .is_none_or(|re| re.is_match(text))
 }
 
-/// Report the downtime claims of a documentation file.
-pub(super) fn scan(lines: &[&str], sink: &mut Sink<'_>) {
+/// Whether a text can hold a claim [`scan`] reports.
+pub(super) fn possible(text: &str) -> bool {
+    claim_words().is_none_or(|re| re.is_match(text))
+}
+
+/// The indices of the lines that can hold a claim: those that share a byte with a match of
+/// [`claim_words`] in the whole text. A line holding a match of its own always shares a byte
+/// with one of the matches a search over the whole text reports (that search, coming from the
+/// left, reports a match starting at or before it, and skips past it only by covering it), so
+/// no line that could report is left out. `starts` are the byte offsets of `lines` in `text`.
+/// Every line, when the pattern is missing.
+fn candidate_lines(text: &str, lines: &[&str], starts: &[usize]) -> Vec<usize> {
+    let Some(re) = claim_words() else {
+        return (0..lines.len()).collect();
+    };
+    let mut out: Vec<usize> = Vec::new();
+    for m in re.find_iter(text) {
+        // The first line that ends after the match starts, then every line starting before
+        // the match ends.
+        let mut i = starts
+            .partition_point(|&s| s <= m.start())
+            .saturating_sub(1);
+        while let (Some(&s), Some(l)) = (starts.get(i), lines.get(i)) {
+            if s >= m.end() {
+                break;
+            }
+            if s + l.len() > m.start() && out.last() != Some(&i) {
+                out.push(i);
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Report the downtime claims of a documentation file (`starts`: the byte offset of each of
+/// `lines` in `text`).
+pub(super) fn scan(text: &str, lines: &[&str], starts: &[usize], sink: &mut Sink<'_>) {
     let (Some(first), Some(after), Some(zero), Some(restart)) =
         (amount_first(), amount_after(), none(), restart())
     else {
         return;
     };
-    for (i, line) in lines.iter().enumerate() {
+    // Running four patterns on every line of a long manual cost more than the rest of the
+    // detector together; only the few lines that name downtime or a restart can match.
+    for i in candidate_lines(text, lines, starts) {
+        let Some(line) = lines.get(i) else { continue };
         let caps = first.captures(line).or_else(|| after.captures(line));
         if let Some(c) = caps {
             let unit = c.name("u").map(|m| m.as_str()).unwrap_or("min");

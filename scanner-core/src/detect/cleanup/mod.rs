@@ -83,7 +83,8 @@ impl Detector for Cleanup {
             .collect();
         let mut sink = Sink::new(entry.path);
         if claims {
-            downtime::scan(&lines, &mut sink);
+            let starts = offsets(text.text, &lines);
+            downtime::scan(text.text, &lines, &starts, &mut sink);
         }
         if t.webhook_commands {
             webhook::scan_commands(&lines, &mut sink);
@@ -335,6 +336,15 @@ pub(crate) fn is_comment(t: &str) -> bool {
         || t.starts_with("* ")
         || t.starts_with("::")
         || t.len() >= 4 && t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("rem "))
+}
+
+/// The byte offset in `text` of each of `lines` (slices of `text`).
+fn offsets(text: &str, lines: &[&str]) -> Vec<usize> {
+    let base = text.as_ptr() as usize;
+    lines
+        .iter()
+        .map(|l| (l.as_ptr() as usize).wrapping_sub(base))
+        .collect()
 }
 
 /// The first `max` bytes of `s`, cut at a character boundary.
