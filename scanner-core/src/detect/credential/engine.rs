@@ -35,6 +35,9 @@ pub struct RuleSet {
     by_keyword: Vec<Vec<usize>>,
     /// Rules without keywords: tried on every text.
     always: Vec<usize>,
+    /// Rule index -> which distinct precheck pattern it has (rules with the same pattern
+    /// share the answer for the same window).
+    precheck_group: Vec<Option<usize>>,
 }
 
 impl RuleSet {
@@ -93,11 +96,26 @@ impl RuleSet {
             // Without a prefilter every rule is tried (never happens with valid keywords).
             always = (0..rules.len()).collect();
         }
+        let mut patterns: Vec<&str> = Vec::new();
+        let precheck_group = rules
+            .iter()
+            .map(|r| {
+                let p = r.precheck.as_ref()?.as_str();
+                Some(match patterns.iter().position(|q| *q == p) {
+                    Some(i) => i,
+                    None => {
+                        patterns.push(p);
+                        patterns.len() - 1
+                    }
+                })
+            })
+            .collect();
         RuleSet {
             rules,
             ac,
             by_keyword,
             always,
+            precheck_group,
         }
     }
 }
@@ -184,8 +202,40 @@ struct Searched {
     path_ok: Option<bool>,
 }
 
+/// The last precheck answered: (group, window start, window end, whether it matched). The
+/// rules sharing a precheck also share their keywords, so they ask about the same window one
+/// after the other.
+type LastPrecheck = Option<(usize, usize, usize, bool)>;
+
+/// Whether rule `ri` can match in `text[a..b]`: false only when its precheck finds nothing
+/// there (every match of the rule contains a match of the precheck).
+fn may_match(
+    set: &RuleSet,
+    ri: usize,
+    text: &str,
+    a: usize,
+    b: usize,
+    last: &mut LastPrecheck,
+) -> bool {
+    let (Some(rule), Some(Some(group))) = (set.rules.get(ri), set.precheck_group.get(ri)) else {
+        return true;
+    };
+    let Some(pre) = &rule.precheck else {
+        return true;
+    };
+    if let Some((g, la, lb, found)) = *last {
+        if g == *group && la == a && lb == b {
+            return found;
+        }
+    }
+    let found = text.get(a..b).is_none_or(|hay| pre.is_match(hay));
+    *last = Some((*group, a, b, found));
+    found
+}
+
 /// Find every candidate of `set` in `text` (entry `path`), appending to `out`.
 pub fn collect(set: &RuleSet, set_no: usize, path: &str, text: &str, out: &mut Vec<Candidate>) {
+    let mut last: LastPrecheck = None;
     let mut state: Vec<Searched> = vec![
         Searched {
             start: 0,
@@ -200,7 +250,7 @@ pub fn collect(set: &RuleSet, set_no: usize, path: &str, text: &str, out: &mut V
             return;
         }
         if let Some(rule) = set.rules.get(ri) {
-            if path_ok(rule, path) {
+            if path_ok(rule, path) && may_match(set, ri, text, 0, text.len(), &mut last) {
                 search(set_no, ri, rule, path, text, 0, text.len(), out);
             }
         }
@@ -237,7 +287,9 @@ pub fn collect(set: &RuleSet, set_no: usize, path: &str, text: &str, out: &mut V
                 to_line_end,
                 path_ok: Some(true),
             };
-            search(set_no, ri, rule, path, text, a, b, out);
+            if may_match(set, ri, text, a, b, &mut last) {
+                search(set_no, ri, rule, path, text, a, b, out);
+            }
         }
     }
 }

@@ -78,6 +78,11 @@ pub struct RawRule {
     /// The match may span several lines.
     #[serde(default)]
     pub multiline: bool,
+    /// A cheaper pattern that every match of `regex` contains a match of (the tests check it on
+    /// the samples): a window without it is not searched with `regex`. Only for rules whose
+    /// keywords are common words, where most windows hold no secret.
+    #[serde(default)]
+    pub precheck: Option<String>,
     /// Samples that must match this rule.
     #[serde(default)]
     pub tp: Vec<String>,
@@ -133,6 +138,8 @@ pub struct Compiled {
     pub generic: bool,
     /// May span lines.
     pub multiline: bool,
+    /// See [`RawRule::precheck`].
+    pub precheck: Option<Regex>,
     /// Profile exceptions.
     pub allow: Vec<Allow>,
 }
@@ -199,6 +206,7 @@ pub fn compile(raw: &RawRule, family: &'static Rule) -> Result<Compiled, String>
         allow_paths: raw.allow_paths.as_deref().map(build).transpose()?,
         generic: raw.generic,
         multiline: raw.multiline,
+        precheck: raw.precheck.as_deref().map(build).transpose()?,
         allow: Vec::new(),
     })
 }
@@ -299,6 +307,7 @@ pub fn user(rules: &[UserRule]) -> Vec<Compiled> {
             allow_paths: None,
             generic: false,
             multiline: false,
+            precheck: None,
             allow,
         });
     }

@@ -289,3 +289,52 @@ fn secrets_in_docstrings_and_comments_are_low() {
         ]
     );
 }
+
+#[test]
+fn prechecks_hold_in_every_match() {
+    // A precheck may only skip windows where the rule cannot match: every match of the rule
+    // (on its samples and on a few lines made to be close calls) must contain a match of it.
+    let extra = [
+        "api_key = \"Zq4Ym8Wn2Lk6Hj0G\" token: 'Kx9#mPq2vL'",
+        "<db.authToken>S3rv1ce!Acct</db.authToken> <x:PWD>Ws4!nTz7Qm</x:PWD>",
+        "ſecret = \"Zq4Ym8Wn2Lk6Hj0G\" toKen = 'Kx9#mPq2vL' CREDENTIALS => \"Ws4!nTz7Qm\"",
+        "<property name=\"db.password\" value=\"Ws4!nTz7Qm\"/>",
+        "https://deploy:Wq4#tZm8Kx@git.example.org/x GITHUB_APP_CLIENT-SECRET=abc",
+    ];
+    let mut checked = 0;
+    for (file, text) in ruleset::FILES {
+        let Ok(parsed) = ruleset::parse_file(text) else {
+            continue;
+        };
+        for raw in &parsed.rules {
+            let Some(pre) = &raw.precheck else { continue };
+            let (re, pre) = (regex::Regex::new(&raw.regex), regex::Regex::new(pre));
+            assert!(
+                re.is_ok() && pre.is_ok(),
+                "{file} {}: does not compile",
+                raw.id
+            );
+            let (Ok(re), Ok(pre)) = (re, pre) else {
+                continue;
+            };
+            for sample in raw
+                .tp
+                .iter()
+                .chain(&raw.fp)
+                .map(String::as_str)
+                .chain(extra)
+            {
+                for m in re.find_iter(sample) {
+                    checked += 1;
+                    assert!(
+                        pre.is_match(m.as_str()),
+                        "{file} {}: precheck misses {:?}",
+                        raw.id,
+                        m.as_str()
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+}
