@@ -15,7 +15,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
-use super::{Detector, EntryInfo, NewFinding, TextEntry};
+use super::{Detector, EntryInfo, NewFinding, Scope, TextEntry};
 use crate::profile::Profile;
 use crate::rules::{cleanup::RULES, Rule};
 use regex::Regex;
@@ -54,6 +54,15 @@ impl Detector for Cleanup {
         RULES
     }
 
+    /// The cap on findings per scan makes what one file reports depend on the files before it.
+    fn scope(&self) -> Scope {
+        Scope::Package
+    }
+
+    fn wants_text(&self, entry: &EntryInfo<'_>, text: &str) -> bool {
+        Plan::of(entry.path, text).is_some()
+    }
+
     fn check_text(
         &mut self,
         entry: &EntryInfo<'_>,
@@ -63,18 +72,15 @@ impl Detector for Cleanup {
         if self.emitted >= MAX_PER_SCAN {
             return;
         }
-        let kind = FileKind::of(entry.path);
-        // A few searches over the whole text say which readers can find anything: most files
-        // have no POST, no feature key and no `revoke`, and skip the per-line regexes entirely.
-        // Only the readers this kind of file feeds are searched for.
-        let t = Triggers::of(text.text, kind);
-        let commands = t.webhook_commands || t.ephemeral_commands;
-        let keyed = t.flags || t.webhook_keys || t.ephemeral_keys;
-        let claims = kind.doc && downtime::possible(text.text);
-        let jobs = !kind.doc && jobs::may_match(entry.path, text.text);
-        if !claims && !commands && !keyed && !jobs {
+        let Some(Plan {
+            kind,
+            triggers: t,
+            claims,
+            jobs,
+        }) = Plan::of(entry.path, text.text)
+        else {
             return;
-        }
+        };
         let lines: Vec<&str> = text
             .text
             .lines()
@@ -93,7 +99,7 @@ impl Detector for Cleanup {
             ephemeral::scan_commands(&lines, &mut sink);
         }
         if !kind.doc {
-            if keyed {
+            if t.flags || t.webhook_keys || t.ephemeral_keys {
                 let keys = keyed_lines(&lines, kind);
                 if t.flags {
                     flags::scan(&lines, &keys, &mut sink);
@@ -115,6 +121,35 @@ impl Detector for Cleanup {
         found.truncate(room);
         self.emitted += found.len();
         out.extend(found);
+    }
+}
+
+/// Which readers run on a text; `None` when none can report anything (nothing is read and
+/// nothing changes, so the text need not be handed over at all).
+struct Plan {
+    kind: FileKind,
+    triggers: Triggers,
+    claims: bool,
+    jobs: bool,
+}
+
+impl Plan {
+    fn of(path: &str, text: &str) -> Option<Plan> {
+        let kind = FileKind::of(path);
+        // A few searches over the whole text say which readers can find anything: most files
+        // have no POST, no feature key and no `revoke`, and skip the per-line regexes entirely.
+        // Only the readers this kind of file feeds are searched for.
+        let triggers = Triggers::of(text, kind);
+        let commands = triggers.webhook_commands || triggers.ephemeral_commands;
+        let keyed = triggers.flags || triggers.webhook_keys || triggers.ephemeral_keys;
+        let claims = kind.doc && downtime::possible(text);
+        let jobs = !kind.doc && jobs::may_match(path, text);
+        (claims || commands || keyed || jobs).then_some(Plan {
+            kind,
+            triggers,
+            claims,
+            jobs,
+        })
     }
 }
 

@@ -436,3 +436,74 @@ fn library_code_and_manuals_are_not_jobs_or_flags() {
     ]);
     assert_eq!(out.len(), 2, "{out:#?}");
 }
+
+#[test]
+fn texts_it_does_not_want_give_nothing() -> Result<(), Box<dyn std::error::Error>> {
+    // The scan hands this detector only the texts it wants; the ones it turns down must give
+    // nothing when handed over anyway.
+    let quiet: &[(&str, &str)] = &[
+        (
+            "usr/share/doc/acme/README.md",
+            "Install the package and enjoy.\n",
+        ),
+        (
+            "lib/acme/util.py",
+            "def f(key):\n    return {\"a\": 1}[key]\n",
+        ),
+        (
+            "etc/acme/app.properties",
+            "server.port=8080\ncache.size=10\n",
+        ),
+        (
+            "bin/acme.sh",
+            "#!/bin/sh\ncurl -s https://api.example.org/status\n",
+        ),
+        (
+            "usr/share/man/man1/acme.1",
+            ".TH ACME 1\nacme \\- does things\n",
+        ),
+    ];
+    let d = Cleanup::new(&Profile::default());
+    for (path, text) in quiet {
+        let e = EntryInfo {
+            path,
+            name: path.rsplit('/').next().unwrap_or(path),
+            kind: EntryType::File,
+            link_target: None,
+            encrypted: false,
+            name_not_utf8: false,
+            size: text.len() as u64,
+            depth: 0,
+        };
+        assert!(!d.wants_text(&e, text), "{path}");
+    }
+    assert!(run(quiet).is_empty());
+    // Whole scans with and without the filter agree (a wanted text among them too).
+    let wanted = ("docs/UPGRADE.md", "Expect about 5 minutes of downtime.\n");
+    let mut all: Vec<(&str, &str)> = quiet.to_vec();
+    all.push(wanted);
+    let package = {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (path, text) in &all {
+            w.start_file(*path, zip::write::SimpleFileOptions::default())?;
+            w.write_all(text.as_bytes())?;
+        }
+        w.finish()?.into_inner()
+    };
+    let profile = Profile::default();
+    let input = crate::ScanInput {
+        name: "p.zip",
+        profile: &profile,
+        now: "2026-11-26T00:00:00Z".parse()?,
+    };
+    let filtered = crate::scan(std::io::Cursor::new(&package), &input, &mut crate::NoSink)?;
+    let unfiltered =
+        crate::scan_unfiltered(std::io::Cursor::new(&package), &input, &mut crate::NoSink)?;
+    assert_eq!(filtered.findings, unfiltered.findings);
+    assert!(filtered
+        .findings
+        .iter()
+        .any(|f| f.rule == crate::rules::cleanup::CLAIMED_DOWNTIME.id));
+    Ok(())
+}
