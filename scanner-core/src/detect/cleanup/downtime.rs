@@ -123,32 +123,42 @@ fn claim_words() -> Option<&'static Regex> {
 }
 
 /// Whether a text can hold a claim [`scan`] reports.
+#[cfg(test)]
 pub(super) fn possible(text: &str) -> bool {
-    claim_words().is_none_or(|re| re.is_match(text))
+    first_word(text).is_some()
+}
+
+/// Where the first of the [`claim_words`] starts (0 without the pattern), or `None` when the
+/// text cannot hold a claim [`scan`] reports.
+pub(super) fn first_word(text: &str) -> Option<usize> {
+    match claim_words() {
+        Some(re) => re.find(text).map(|m| m.start()),
+        None => Some(0),
+    }
 }
 
 /// The indices of the lines that can hold a claim: those that share a byte with a match of
 /// [`claim_words`] in the whole text. A line holding a match of its own always shares a byte
 /// with one of the matches a search over the whole text reports (that search, coming from the
 /// left, reports a match starting at or before it, and skips past it only by covering it), so
-/// no line that could report is left out. `starts` are the byte offsets of `lines` in `text`.
+/// no line that could report is left out. `starts` are the byte offsets of `lines` in `text`;
+/// `from` is where [`first_word`] found the first match (the search goes on from there).
 /// Every line, when the pattern is missing.
-fn candidate_lines(text: &str, lines: &[&str], starts: &[usize]) -> Vec<usize> {
-    let Some(re) = claim_words() else {
+fn candidate_lines(text: &str, from: usize, lines: &[&str], starts: &[usize]) -> Vec<usize> {
+    let (Some(re), Some(rest)) = (claim_words(), text.get(from..)) else {
         return (0..lines.len()).collect();
     };
     let mut out: Vec<usize> = Vec::new();
-    for m in re.find_iter(text) {
+    for m in re.find_iter(rest) {
+        let m = (from + m.start())..(from + m.end());
         // The first line that ends after the match starts, then every line starting before
         // the match ends.
-        let mut i = starts
-            .partition_point(|&s| s <= m.start())
-            .saturating_sub(1);
+        let mut i = starts.partition_point(|&s| s <= m.start).saturating_sub(1);
         while let (Some(&s), Some(l)) = (starts.get(i), lines.get(i)) {
-            if s >= m.end() {
+            if s >= m.end {
                 break;
             }
-            if s + l.len() > m.start() && out.last() != Some(&i) {
+            if s + l.len() > m.start && out.last() != Some(&i) {
                 out.push(i);
             }
             i += 1;
@@ -158,8 +168,8 @@ fn candidate_lines(text: &str, lines: &[&str], starts: &[usize]) -> Vec<usize> {
 }
 
 /// Report the downtime claims of a documentation file (`starts`: the byte offset of each of
-/// `lines` in `text`).
-pub(super) fn scan(text: &str, lines: &[&str], starts: &[usize], sink: &mut Sink<'_>) {
+/// `lines` in `text`; `from`: what [`first_word`] said).
+pub(super) fn scan(text: &str, from: usize, lines: &[&str], starts: &[usize], sink: &mut Sink<'_>) {
     let (Some(first), Some(after), Some(zero), Some(restart)) =
         (amount_first(), amount_after(), none(), restart())
     else {
@@ -167,7 +177,7 @@ pub(super) fn scan(text: &str, lines: &[&str], starts: &[usize], sink: &mut Sink
     };
     // Running four patterns on every line of a long manual cost more than the rest of the
     // detector together; only the few lines that name downtime or a restart can match.
-    for i in candidate_lines(text, lines, starts) {
+    for i in candidate_lines(text, from, lines, starts) {
         let Some(line) = lines.get(i) else { continue };
         let caps = first.captures(line).or_else(|| after.captures(line));
         if let Some(c) = caps {

@@ -88,9 +88,9 @@ impl Detector for Cleanup {
             .map(|l| clip(l, MAX_LINE_BYTES))
             .collect();
         let mut sink = Sink::new(entry.path);
-        if claims {
+        if let Some(from) = claims {
             let starts = offsets(text.text, &lines);
-            downtime::scan(text.text, &lines, &starts, &mut sink);
+            downtime::scan(text.text, from, &lines, &starts, &mut sink);
         }
         if t.webhook_commands {
             webhook::scan_commands(&lines, &mut sink);
@@ -129,7 +129,8 @@ impl Detector for Cleanup {
 struct Plan {
     kind: FileKind,
     triggers: Triggers,
-    claims: bool,
+    /// Where the first word a downtime claim needs starts, in documentation that has one.
+    claims: Option<usize>,
     jobs: bool,
 }
 
@@ -142,9 +143,13 @@ impl Plan {
         let triggers = Triggers::of(text, kind);
         let commands = triggers.webhook_commands || triggers.ephemeral_commands;
         let keyed = triggers.flags || triggers.webhook_keys || triggers.ephemeral_keys;
-        let claims = kind.doc && downtime::possible(text);
+        let claims = if kind.doc {
+            downtime::first_word(text)
+        } else {
+            None
+        };
         let jobs = !kind.doc && jobs::may_match(path, text);
-        (claims || commands || keyed || jobs).then_some(Plan {
+        (claims.is_some() || commands || keyed || jobs).then_some(Plan {
             kind,
             triggers,
             claims,
