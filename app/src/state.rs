@@ -7,7 +7,7 @@ use yew::Reducible;
 
 /// An append-only list kept as shared batches, so appending a batch never copies what came
 /// before (a scan may stream 100,000 file entries).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Chunked<T> {
     batches: Vec<Rc<Vec<T>>>,
     len: usize,
@@ -19,6 +19,20 @@ impl<T> Default for Chunked<T> {
             batches: Vec::new(),
             len: 0,
         }
+    }
+}
+
+/// Two lists are equal when they hold the same batches: a render compares pointers, never the
+/// items.
+impl<T> PartialEq for Chunked<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len
+            && self.batches.len() == other.batches.len()
+            && self
+                .batches
+                .iter()
+                .zip(&other.batches)
+                .all(|(a, b)| Rc::ptr_eq(a, b))
     }
 }
 
@@ -287,7 +301,7 @@ pub struct State {
     /// Diagnostics.
     pub diagnostics: Chunked<Diagnostic>,
     /// The final report (files emptied), once done.
-    pub report: Option<Rc<Report>>,
+    pub report: Option<Shared<Report>>,
     /// Selected tab.
     pub tab: Tab,
     /// Findings filter.
@@ -310,6 +324,10 @@ pub struct State {
     pub report_view: Option<String>,
     /// The findings as the views list them (see [`Views`]).
     pub views: Views,
+    /// When the views were last sorted (ms since the epoch).
+    pub views_at: f64,
+    /// Findings came since.
+    pub views_stale: bool,
 }
 
 impl Default for State {
@@ -334,6 +352,8 @@ impl Default for State {
             notice: None,
             report_view: None,
             views: Views::default(),
+            views_at: 0.0,
+            views_stale: false,
         }
     }
 }
@@ -387,8 +407,21 @@ impl State {
         self.views.all.iter().collect()
     }
 
+    /// While findings stream in, sort them for the views at most once a second: sorting and
+    /// copying every finding on each batch kept the main thread busy on large packages. The
+    /// first findings show at once.
+    fn refresh_views_now_and_then(&mut self) {
+        let now = js_sys::Date::now();
+        let first = self.views.all.is_empty() && !self.findings.is_empty();
+        if self.views_stale && (first || now - self.views_at >= 1000.0) {
+            self.refresh_views();
+        }
+    }
+
     /// Sort the findings for the views again: after a batch, the report or a reopened report.
     fn refresh_views(&mut self) {
+        self.views_at = js_sys::Date::now();
+        self.views_stale = false;
         let findings = match &self.report {
             Some(r) => r.findings.clone(),
             None => {
@@ -429,6 +462,7 @@ impl State {
                         entries_done: entries_done.max(self.files.len() as u64),
                         current,
                     };
+                    self.refresh_views_now_and_then();
                 }
             }
             Response::Batch {
@@ -446,8 +480,9 @@ impl State {
                     self.files.push_batch(files);
                     self.diagnostics.push_batch(diagnostics);
                     if new {
-                        self.refresh_views();
+                        self.views_stale = true;
                     }
+                    self.refresh_views_now_and_then();
                 }
             }
             Response::Done { report } => {
@@ -456,7 +491,7 @@ impl State {
                     self.progress.bytes_done = self.progress.bytes_total;
                     self.diagnostics = Chunked::default();
                     self.diagnostics.push_batch(report.diagnostics.clone());
-                    self.report = Some(Rc::from(*report));
+                    self.report = Some(Shared(Rc::from(*report)));
                     self.refresh_views();
                 }
             }
@@ -553,7 +588,7 @@ impl Reducible for State {
                 };
                 next.files.push_batch(report.files.clone());
                 next.diagnostics.push_batch(report.diagnostics.clone());
-                next.report = Some(Rc::from(*report));
+                next.report = Some(Shared(Rc::from(*report)));
                 next.refresh_views();
                 s = next;
             }
@@ -561,6 +596,7 @@ impl Reducible for State {
             Action::Cancel => {
                 if s.phase == Phase::Scanning {
                     s.phase = Phase::Cancelled;
+                    s.refresh_views();
                 }
             }
             Action::Elapsed(ms) => s.elapsed_ms = Some(ms),

@@ -14,7 +14,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// The finished report.
-    pub report: Rc<Report>,
+    pub report: crate::state::Shared<Report>,
     /// Ids of the findings the current filter shows.
     pub filtered: Rc<Vec<String>>,
 }
