@@ -92,14 +92,14 @@ impl<T> From<T> for Shared<T> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Views {
     /// Every finding, most severe first.
-    pub all: Shared<Vec<Finding>>,
+    pub all: Shared<Vec<Rc<Finding>>>,
     /// The same, per category.
-    pub by_category: Vec<(scanner_core::Category, Shared<Vec<Finding>>)>,
+    pub by_category: Vec<(scanner_core::Category, Shared<Vec<Rc<Finding>>>)>,
 }
 
 impl Views {
-    fn of(findings: Vec<Finding>) -> Self {
-        let mut by: Vec<(scanner_core::Category, Vec<Finding>)> = Vec::new();
+    fn of(findings: Vec<Rc<Finding>>) -> Self {
+        let mut by: Vec<(scanner_core::Category, Vec<Rc<Finding>>)> = Vec::new();
         for f in &findings {
             match by.iter_mut().find(|(c, _)| *c == f.category) {
                 Some((_, v)) => v.push(f.clone()),
@@ -113,7 +113,7 @@ impl Views {
     }
 
     /// The findings of one category.
-    pub fn category(&self, c: scanner_core::Category) -> Shared<Vec<Finding>> {
+    pub fn category(&self, c: scanner_core::Category) -> Shared<Vec<Rc<Finding>>> {
         self.by_category
             .iter()
             .find(|(k, _)| *k == c)
@@ -295,7 +295,7 @@ pub struct State {
     /// Last progress.
     pub progress: ProgressState,
     /// Findings in arrival order (the final report replaces them sorted).
-    pub findings: Chunked<Finding>,
+    pub findings: Chunked<Rc<Finding>>,
     /// File entries.
     pub files: Chunked<FileEntry>,
     /// Diagnostics.
@@ -404,7 +404,7 @@ pub enum Action {
 impl State {
     /// Findings to list: the final sorted ones when done, else those streamed so far.
     pub fn all_findings(&self) -> Vec<&Finding> {
-        self.views.all.iter().collect()
+        self.views.all.iter().map(|f| &**f).collect()
     }
 
     /// While findings stream in, sort them for the views at most once a second: sorting and
@@ -422,11 +422,12 @@ impl State {
     fn refresh_views(&mut self) {
         self.views_at = js_sys::Date::now();
         self.views_stale = false;
-        let findings = match &self.report {
-            Some(r) => r.findings.clone(),
+        // Shared pointers: sorting and grouping copy no finding.
+        let findings: Vec<Rc<Finding>> = match &self.report {
+            Some(r) => r.findings.iter().cloned().map(Rc::new).collect(),
             None => {
-                let mut v: Vec<Finding> = self.findings.iter().cloned().collect();
-                v.sort_by(scanner_core::report::finding_order);
+                let mut v: Vec<Rc<Finding>> = self.findings.iter().cloned().collect();
+                v.sort_by(|a, b| scanner_core::report::finding_order(a, b));
                 v
             }
         };
@@ -476,7 +477,8 @@ impl State {
                         .entries_done
                         .max(self.files.len() as u64 + files.len() as u64);
                     let new = !findings.is_empty();
-                    self.findings.push_batch(findings);
+                    self.findings
+                        .push_batch(findings.into_iter().map(Rc::new).collect());
                     self.files.push_batch(files);
                     self.diagnostics.push_batch(diagnostics);
                     if new {

@@ -23,11 +23,14 @@ pub struct Story {
     pub findings: Vec<String>,
 }
 
-/// The stories of a report, most severe first.
-pub fn stories(findings: &[Finding]) -> Vec<Story> {
-    let by_id: HashMap<&str, &Finding> = findings.iter().map(|f| (f.id.as_str(), f)).collect();
+/// The stories of a report, most severe first. Takes findings or shared pointers to them.
+pub fn stories<F: std::borrow::Borrow<Finding>>(findings: &[F]) -> Vec<Story> {
+    let by_id: HashMap<&str, &Finding> = findings
+        .iter()
+        .map(|f| (f.borrow().id.as_str(), f.borrow()))
+        .collect();
     let mut out = Vec::new();
-    for f in findings {
+    for f in findings.iter().map(|f| f.borrow()) {
         let Some(s) = &f.schedule else { continue };
         if !s.enabled {
             continue;

@@ -17,7 +17,7 @@ pub struct Props {
     /// The checklist of the report.
     pub items: Vec<ChecklistItem>,
     /// Every finding of the report (to show what each step is about).
-    pub findings: Shared<Vec<Finding>>,
+    pub findings: Shared<Vec<std::rc::Rc<Finding>>>,
     /// SHA-256 of the package: the key the ticks and notes are kept under.
     pub sha256: String,
     /// Open the source view.
@@ -89,8 +89,11 @@ pub fn Checklist(props: &Props) -> Html {
             </p>
         };
     }
-    let by_id: HashMap<&str, &Finding> =
-        props.findings.iter().map(|f| (f.id.as_str(), f)).collect();
+    let by_id: HashMap<&str, &Finding> = props
+        .findings
+        .iter()
+        .map(|f| (f.id.as_str(), &**f))
+        .collect();
     let update = {
         let marks = marks.clone();
         let sha = props.sha256.clone();

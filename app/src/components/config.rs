@@ -12,7 +12,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Config findings.
-    pub findings: Shared<Vec<Finding>>,
+    pub findings: Shared<Vec<std::rc::Rc<Finding>>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.
@@ -29,8 +29,11 @@ pub fn Config(props: &Props) -> Html {
             </p>
         };
     }
-    let (keys, other): (Vec<&Finding>, Vec<&Finding>) =
-        props.findings.iter().partition(|f| f.config.is_some());
+    let (keys, other): (Vec<&Finding>, Vec<&Finding>) = props
+        .findings
+        .iter()
+        .map(|f| &**f)
+        .partition(|f| f.config.is_some());
     let key_rows = keys.iter().filter_map(|f| {
         let c = f.config.as_ref()?;
         let name = match (&c.api_version, &c.kind) {

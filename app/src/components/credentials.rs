@@ -11,7 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Credential findings.
-    pub findings: Shared<Vec<Finding>>,
+    pub findings: Shared<Vec<std::rc::Rc<Finding>>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.

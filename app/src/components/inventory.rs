@@ -11,7 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Inventory findings.
-    pub findings: Shared<Vec<Finding>>,
+    pub findings: Shared<Vec<std::rc::Rc<Finding>>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.
@@ -39,6 +39,7 @@ pub fn Inventory(props: &Props) -> Html {
     let mut list: Vec<&Finding> = props
         .findings
         .iter()
+        .map(|f| &**f)
         .filter(|f| f.inventory.is_some())
         .collect();
     list.sort_by(|a, b| {

@@ -15,7 +15,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Schedule findings, most severe first.
-    pub findings: Shared<Vec<Finding>>,
+    pub findings: Shared<Vec<std::rc::Rc<Finding>>>,
     /// The profile in force (zone and window).
     pub profile: Profile,
     /// The report's reference instant.
@@ -114,6 +114,7 @@ fn timeline(props: &Props) -> Html {
     let tasks: Vec<&Finding> = props
         .findings
         .iter()
+        .map(|f| &**f)
         .filter(|f| f.schedule.is_some())
         .collect();
     let height = HEAD + ROW * tasks.len() as f64 + 4.0;

@@ -10,7 +10,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// All findings (the stories are told from them).
-    pub findings: Shared<Vec<Finding>>,
+    pub findings: Shared<Vec<std::rc::Rc<Finding>>>,
     /// Open the source view.
     pub on_open: Callback<(String, Option<u32>)>,
 }
@@ -21,7 +21,7 @@ const SHOWN: usize = 6;
 /// The stories panel.
 #[component]
 pub fn Stories(props: &Props) -> Html {
-    let all: Vec<Story> = scanner_core::story::stories(&props.findings);
+    let all: Vec<Story> = scanner_core::story::stories(&props.findings[..]);
     if all.is_empty() {
         return html! {};
     }

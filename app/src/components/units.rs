@@ -11,7 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// Unit findings.
-    pub findings: Shared<Vec<Finding>>,
+    pub findings: Shared<Vec<std::rc::Rc<Finding>>>,
     /// Files scanned, for the empty state.
     pub files: usize,
     /// Open the source view.
@@ -31,6 +31,7 @@ pub fn Units(props: &Props) -> Html {
     let mut missing: Vec<&Finding> = props
         .findings
         .iter()
+        .map(|f| &**f)
         .filter(|f| f.unit.as_ref().is_some_and(|u| !u.shipped))
         .collect();
     missing.sort_by(|a, b| {
@@ -41,6 +42,7 @@ pub fn Units(props: &Props) -> Html {
     let mut shipped: Vec<&Finding> = props
         .findings
         .iter()
+        .map(|f| &**f)
         .filter(|f| f.unit.as_ref().is_some_and(|u| u.shipped))
         .collect();
     shipped.sort_by(|a, b| {
