@@ -282,7 +282,7 @@ impl Collector {
     fn runs(&self, d: &dyn Detector) -> bool {
         match self.mode {
             Mode::All { .. } => true,
-            Mode::Part => d.scope() == detect::Scope::Entry,
+            Mode::Part => d.scope() != detect::Scope::Package,
             Mode::Merge => d.scope() == detect::Scope::Package,
         }
     }
@@ -354,15 +354,14 @@ impl Collector {
         let mut wanted = false;
         let mut detectors = std::mem::take(&mut self.detectors);
         for d in &mut detectors {
-            let package = d.scope() == detect::Scope::Package;
-            if !package || unfiltered {
-                if self.runs(d.as_ref()) {
-                    d.check_text(entry, &t, &mut self.pending);
-                }
-            } else if d.wants_text(entry, text) {
-                if self.runs(d.as_ref()) {
-                    d.check_text(entry, &t, &mut self.pending);
-                }
+            // Only entry-scope detectors read every text; the others say which they want.
+            let filtered = d.scope() != detect::Scope::Entry && !unfiltered;
+            if filtered && !d.wants_text(entry, text) {
+                continue;
+            }
+            if self.runs(d.as_ref()) {
+                d.check_text(entry, &t, &mut self.pending);
+            } else if self.mode == Mode::Part {
                 wanted = true;
             }
         }

@@ -7,12 +7,15 @@
 //!    worker opens its own `Shard` over its own reader.
 //! 2. [`Shard::scan_part`] walks one part. The detectors whose findings depend only on the
 //!    entry at hand ([`Scope::Entry`](crate::detect::Scope): credentials, endpoints, config
-//!    keys...) run there and their findings stream out with their final ids. What the
-//!    package-scope detectors need (every entry's name and kind, and the texts and binaries
-//!    they [want](crate::detect::Detector::wants_text)) is recorded in the [`PartOutput`].
-//! 3. One [`Merger`] takes the parts' outputs in any order, replays the records to the
-//!    package-scope detectors in part order (so they see exactly the walk a single scan
-//!    would give them), and builds the [`Report`] with [`Merger::finish`].
+//!    keys...) run there and their findings stream out with their final ids. So do the
+//!    [merged-scope](crate::detect::Scope::Merged) detectors (units), whose state per part
+//!    travels instead of the texts they read. What the package-scope detectors need (every
+//!    entry's name and kind, and the texts and binaries they
+//!    [want](crate::detect::Detector::wants_text)) is recorded in the [`PartOutput`].
+//! 3. One [`Merger`] takes the parts' outputs in any order, appends the merged-scope states and
+//!    replays the records to the package-scope detectors in part order (so they see exactly
+//!    the walk a single scan would give them), and builds the [`Report`] with
+//!    [`Merger::finish`].
 //!
 //! A finding's id depends on its rule, path, key and occurrence among findings with the same
 //! three; a path belongs to one part, and each rule to one side (part or merge), so the ids are
@@ -109,6 +112,8 @@ pub struct PartOutput {
     pub diagnostics: Vec<Diagnostic>,
     /// For the package-scope detectors, in walk order.
     pub events: Vec<Event>,
+    /// What each merged-scope detector kept, by its place in the registry.
+    pub states: Vec<(u32, String)>,
     /// `zip`, `tar`...
     pub format: String,
     /// File entries of the package itself in this part.
@@ -180,7 +185,17 @@ impl<R: Read + Seek> Shard<R> {
             Collector::new(input, self.size, Mode::Part),
         );
         let (info, complete) = result?;
+        let mut c = c;
+        let states = c
+            .detectors
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, d)| d.scope() == crate::detect::Scope::Merged)
+            .map(|(i, d)| (i as u32, d.save_state()))
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
         Ok(PartOutput {
+            states,
             part: part.index,
             findings: c.findings,
             files: c.files,
@@ -241,6 +256,11 @@ impl Merger {
         }
         c.files.extend(out.files);
         c.diagnostics.extend(out.diagnostics);
+        for (i, state) in &out.states {
+            if let Some(d) = c.detectors.get_mut(*i as usize) {
+                d.load_state(state);
+            }
+        }
         for event in out.events {
             match event {
                 Event::Entry(e) => c.entry(&e.info(), sink),

@@ -162,6 +162,12 @@ pub enum Scope {
     /// certificate and its issuer): the detector runs once, over every entry in walk order, and
     /// is handed only the texts it [`Detector::wants_text`].
     Package,
+    /// On other entries too, but what it keeps from each entry joins by appending: the
+    /// detector runs where each part is walked (so the texts never travel), and the state of
+    /// each part ([`Detector::save_state`]) is appended in part order
+    /// ([`Detector::load_state`]) before [`Detector::finish`]. Appending the parts' states must
+    /// give the state a single walk gives.
+    Merged,
 }
 
 /// A check over the entries of a package.
@@ -182,6 +188,12 @@ pub trait Detector {
     fn wants_text(&self, _entry: &EntryInfo<'_>, _text: &str) -> bool {
         true
     }
+    /// For a [`Scope::Merged`] detector: take the state gathered so far, serialized.
+    fn save_state(&mut self) -> String {
+        String::new()
+    }
+    /// For a [`Scope::Merged`] detector: append the state one part saved.
+    fn load_state(&mut self, _state: &str) {}
     /// Every rule this detector can emit.
     fn rules(&self) -> &'static [Rule];
     /// Called once per entry (files, directories and links), in walk order.

@@ -55,7 +55,9 @@ use memchr::memmem;
 use std::collections::{BTreeMap, HashMap};
 
 /// How much a reference needs the unit it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Need {
     /// Only orders against it, or only reads about it (`After=`, `Wants=`, `journalctl -u`).
     Ordering,
@@ -118,7 +120,7 @@ const MAX_LOGICAL_LINE: usize = 64 * 1024;
 const MAX_EVIDENCE: usize = 200;
 
 /// A shipped name.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Ship {
     path: usize,
     line: Option<u32>,
@@ -127,7 +129,7 @@ struct Ship {
 }
 
 /// A reference.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Ref {
     path: usize,
     line: Option<u32>,
@@ -163,6 +165,24 @@ impl Units {
             refs: Vec::new(),
             keywords: AhoCorasick::new(script::KEYWORDS).ok(),
         }
+    }
+
+    /// Append what another part of the package recorded: its path numbers move past ours, and
+    /// the record limits cut the joined lists where a single walk would have stopped.
+    fn append(&mut self, paths: Vec<String>, ships: Vec<Ship>, refs: Vec<Ref>) {
+        let offset = self.paths.len();
+        self.paths.extend(paths);
+        let room = MAX_RECORDS.saturating_sub(self.ships.len());
+        self.ships
+            .extend(ships.into_iter().take(room).map(|s| Ship {
+                path: s.path + offset,
+                ..s
+            }));
+        let room = MAX_RECORDS.saturating_sub(self.refs.len());
+        self.refs.extend(refs.into_iter().take(room).map(|r| Ref {
+            path: r.path + offset,
+            ..r
+        }));
     }
 
     fn path_id(&mut self, path: &str) -> usize {
@@ -504,14 +524,33 @@ impl Detector for Units {
         }
     }
 
-    /// Whether a referenced unit is shipped is only known once every entry has been seen.
+    /// Whether a referenced unit is shipped is only known once every entry has been seen; what
+    /// each entry ships and refers to is kept in lists that join by appending, so the texts
+    /// are read where they are walked and only the lists travel.
     fn scope(&self) -> Scope {
-        Scope::Package
+        Scope::Merged
     }
 
     /// What [`Detector::check_text`] reads: files named like units (by name), drop-ins (by
     /// place), Ansible tasks (YAML naming the `systemd` or `service` module), and lines with
     /// one of the script keywords, without which a script yields nothing.
+    fn save_state(&mut self) -> String {
+        let state = (
+            std::mem::take(&mut self.paths),
+            std::mem::take(&mut self.ships),
+            std::mem::take(&mut self.refs),
+        );
+        serde_json::to_string(&state).unwrap_or_default()
+    }
+
+    fn load_state(&mut self, state: &str) {
+        if let Ok((paths, ships, refs)) =
+            serde_json::from_str::<(Vec<String>, Vec<Ship>, Vec<Ref>)>(state)
+        {
+            self.append(paths, ships, refs);
+        }
+    }
+
     fn wants_text(&self, e: &EntryInfo<'_>, text: &str) -> bool {
         if e.kind != EntryType::File {
             return false;
