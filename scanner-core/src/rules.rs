@@ -159,6 +159,11 @@ rules! { CORE;
         what: "A URL or address in documentation, examples, licences, package metadata, XML namespaces and schema locations, or comments and docstrings of source files.",
         why: "Nothing connects to it at run time; it is listed so that the endpoint inventory is complete.",
         fix: "Nothing to do.";
+    /// Informational endpoints of one file beyond those listed one by one.
+    ENDPOINT_MORE = "endpoint.more", Endpoint, Info, "More informational endpoints in one file",
+        what: "A file with more informational endpoints (documentation, local, bundled, tables, log lines) than are listed one by one; the first ones are listed, the rest are counted here.",
+        why: "Tens of thousands of addresses in logs or data files would bury the findings that matter; the count says they are there.",
+        fix: "Open the file if its addresses matter to the upgrade; retired hosts are always listed one by one.";
     /// `../` in an entry name.
     PATH_TRAVERSAL = "archive.path-traversal", Archive, High, "Entry name climbs out of the folder",
         what: "An entry name contains a `..` component that leaves the extraction folder.",

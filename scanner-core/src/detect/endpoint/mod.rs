@@ -679,7 +679,47 @@ const RULES: &[Rule] = &[
     rules::ENDPOINT_CONFIG_HOST,
     rules::ENDPOINT_IP_ADDRESS,
     rules::ENDPOINT_DOCUMENTATION,
+    rules::ENDPOINT_MORE,
 ];
+
+/// Most informational endpoints of one file listed one by one; the rest are counted in one
+/// `endpoint.more` finding (a log of a few MB can name a hundred thousand addresses).
+const MAX_INFO_PER_FILE: usize = 100;
+
+/// Keep the first [`MAX_INFO_PER_FILE`] informational findings of this file (those from
+/// `first` on in `out`) and count the rest in one finding.
+fn collapse_info(path: &str, first: usize, out: &mut Vec<NewFinding>) {
+    let is_info = |f: &NewFinding| f.severity.unwrap_or(f.rule.severity) == Severity::Info;
+    let infos = out.iter().skip(first).filter(|f| is_info(f)).count();
+    if infos <= MAX_INFO_PER_FILE {
+        return;
+    }
+    let mut kept = 0;
+    let mut first_dropped: Option<u32> = None;
+    let mut index = 0;
+    out.retain(|f| {
+        let keep = index < first || !is_info(f) || {
+            kept += 1;
+            kept <= MAX_INFO_PER_FILE
+        };
+        if !keep && first_dropped.is_none() {
+            first_dropped = f.line;
+        }
+        index += 1;
+        keep
+    });
+    let more = infos - MAX_INFO_PER_FILE;
+    let mut summary = NewFinding::new(
+        &rules::ENDPOINT_MORE,
+        path,
+        format!("{more} more informational endpoints in this file are counted, not listed"),
+    )
+    .key("more-endpoints");
+    if let Some(line) = first_dropped {
+        summary = summary.line(line);
+    }
+    out.push(summary);
+}
 
 fn rule_for(form: Form) -> &'static Rule {
     match form {
@@ -871,6 +911,7 @@ impl Endpoints {
                 }
             }
         }
+        collapse_info(path, first, out);
     }
 
     fn finding(
@@ -1165,6 +1206,38 @@ mod tests {
         );
         let classes: Vec<_> = out.iter().map(|f| ep(f).3).collect();
         assert_eq!(classes, ["documentation", "runtime"]);
+    }
+
+    #[test]
+    fn informational_endpoints_beyond_the_cap_are_counted() {
+        let mut text = String::new();
+        for i in 0..(MAX_INFO_PER_FILE + 30) {
+            text.push_str(&format!(
+                "{} GET /index from 10.1.{}.{}\n",
+                i,
+                i / 200,
+                i % 200 + 1
+            ));
+        }
+        text.push_str("sftp batch@files.retired.example\n");
+        let out = scan("var/log/access.log", &text, &["files.retired.example"]);
+        let info = out
+            .iter()
+            .filter(|f| f.severity.unwrap_or(f.rule.severity) == Severity::Info)
+            .count();
+        // The first hundred, and one finding that counts the other thirty.
+        assert_eq!(info, MAX_INFO_PER_FILE + 1, "{out:?}");
+        let more: Vec<_> = out
+            .iter()
+            .filter(|f| f.rule.id == "endpoint.more")
+            .collect();
+        assert_eq!(more.len(), 1);
+        assert!(
+            more.iter().all(|f| f.title.starts_with("30 more")),
+            "{more:?}"
+        );
+        // A retired host is never folded away.
+        assert!(out.iter().any(|f| f.severity == Some(Severity::Critical)));
     }
 
     #[test]
