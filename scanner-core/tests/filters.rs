@@ -10,25 +10,12 @@
 
 mod common;
 
-use common::{fixture, zip_of, NOW};
+use common::{fixture, window_profile, zip_of, NOW};
 use scanner_core::{scan, scan_unfiltered, NoSink, Profile, Report, ScanInput};
 use std::io::Cursor;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-/// A window so that schedule findings get their window verdicts too.
-const WINDOW: &str = "timezone = \"Europe/Berlin\"
-[maintenance_window]
-start = \"2026-11-28T02:00:00+01:00\"
-end = \"2026-11-28T05:00:00+01:00\"
-";
-
-fn window_profile() -> Profile {
-    let p = Profile::from_toml(WINDOW);
-    assert!(p.is_ok(), "{p:?}");
-    p.unwrap_or_default()
-}
 
 /// One JSON line per item, for a readable difference.
 fn json_lines<T: serde::Serialize>(items: &[T]) -> Vec<String> {
@@ -646,32 +633,12 @@ case! {
     }
 }
 
-/// Every file under `dir`, with paths relative to `base`, in name order.
-#[cfg(not(target_arch = "wasm32"))]
-fn files_under(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_under(&path, base, out);
-        } else if let (Ok(bytes), Ok(rel)) = (std::fs::read(&path), path.strip_prefix(base)) {
-            out.push((rel.to_string_lossy().into_owned(), bytes));
-        }
-    }
-}
-
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_sample_package_is_the_same_filtered() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/sample-package");
-    let mut files = Vec::new();
-    files_under(&dir, &dir, &mut files);
-    assert!(files.len() > 10, "the sample package is there");
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &b[..])).collect();
-    let pkg = zip_of(&refs);
+    let pkg = common::sample_package();
+    assert!(pkg.is_some(), "the sample package is there");
+    let pkg = pkg.unwrap_or_default();
     for profile in [Profile::default(), window_profile()] {
         let r = same(&pkg, "acme-suite-3.0-upgrade.zip", &profile);
         assert!(r.is_some_and(|r| !r.findings.is_empty()));

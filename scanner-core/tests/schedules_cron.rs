@@ -9,16 +9,8 @@ use scanner_core::{Finding, Profile, Report, Severity};
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-const WINDOW: &str = "timezone = \"Europe/Berlin\"
-[maintenance_window]
-start = \"2026-11-28T02:00:00+01:00\"
-end = \"2026-11-28T05:00:00+01:00\"
-";
-
 fn profile() -> Profile {
-    let p = Profile::from_toml(WINDOW);
-    assert!(p.is_ok(), "{p:?}");
-    p.unwrap_or_default()
+    window_profile()
 }
 
 /// Tasks (schedule findings other than `schedule.invalid`).

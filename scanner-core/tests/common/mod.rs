@@ -263,3 +263,41 @@ pub fn check(bytes: &[u8], expect: &str) {
         .collect();
     assert_eq!(got, want, "\nfull report:\n{}", report.to_json());
 }
+
+/// The page's built-in sample, zipped from `public/sample-package/` (files in name order).
+/// `None` where the directory cannot be read (in the browser).
+pub fn sample_package() -> Option<Vec<u8>> {
+    fn under(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                under(&path, base, out);
+            } else if let (Ok(bytes), Ok(rel)) = (std::fs::read(&path), path.strip_prefix(base)) {
+                out.push((rel.to_string_lossy().into_owned(), bytes));
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/sample-package");
+    let mut files = Vec::new();
+    under(&dir, &dir, &mut files);
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &b[..])).collect();
+    (files.len() > 10).then(|| zip_of(&refs))
+}
+
+/// A maintenance window over the nights of 28 November (Berlin), for window verdicts.
+pub const WINDOW: &str = "timezone = \"Europe/Berlin\"
+[maintenance_window]
+start = \"2026-11-28T02:00:00+01:00\"
+end = \"2026-11-28T05:00:00+01:00\"
+";
+
+/// The profile of [`WINDOW`].
+pub fn window_profile() -> Profile {
+    let p = Profile::from_toml(WINDOW);
+    assert!(p.is_ok(), "{p:?}");
+    p.unwrap_or_default()
+}

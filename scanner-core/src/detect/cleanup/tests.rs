@@ -5,20 +5,25 @@ use crate::detect::EntryType;
 use crate::report::Severity;
 use crate::text::Encoding;
 
+/// A file entry of the package itself.
+fn entry<'a>(path: &'a str, text: &str) -> EntryInfo<'a> {
+    EntryInfo {
+        path,
+        name: path.rsplit('/').next().unwrap_or(path),
+        kind: EntryType::File,
+        link_target: None,
+        encrypted: false,
+        name_not_utf8: false,
+        size: text.len() as u64,
+        depth: 0,
+    }
+}
+
 fn run(files: &[(&str, &str)]) -> Vec<NewFinding> {
     let mut d = Cleanup::new(&Profile::default());
     let mut out = Vec::new();
     for (path, text) in files {
-        let e = EntryInfo {
-            path,
-            name: path.rsplit('/').next().unwrap_or(path),
-            kind: EntryType::File,
-            link_target: None,
-            encrypted: false,
-            name_not_utf8: false,
-            size: text.len() as u64,
-            depth: 0,
-        };
+        let e = entry(path, text);
         d.check_text(
             &e,
             &TextEntry {
@@ -465,16 +470,7 @@ fn texts_it_does_not_want_give_nothing() -> Result<(), Box<dyn std::error::Error
     ];
     let d = Cleanup::new(&Profile::default());
     for (path, text) in quiet {
-        let e = EntryInfo {
-            path,
-            name: path.rsplit('/').next().unwrap_or(path),
-            kind: EntryType::File,
-            link_target: None,
-            encrypted: false,
-            name_not_utf8: false,
-            size: text.len() as u64,
-            depth: 0,
-        };
+        let e = entry(path, text);
         assert!(!d.wants_text(&e, text), "{path}");
     }
     assert!(run(quiet).is_empty());
