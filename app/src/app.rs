@@ -250,7 +250,7 @@ pub fn App() -> Html {
         let session = session.clone();
         Callback::from(move |_| {
             if let Some(c) = &session.borrow().client {
-                c.terminate();
+                c.cancel();
             }
             dispatcher.dispatch(Action::Cancel);
         })

@@ -297,7 +297,23 @@ impl ScanClient {
         }
     }
 
-    /// Stop every scan worker at once (cancel, or the end of a scan: frees their memory).
+    /// Cancel: stop every scan worker at once, after handing the page what they already sent
+    /// (results held for the next render are not lost).
+    pub fn cancel(&self) {
+        let (held, cb) = {
+            let mut inner = self.0.borrow_mut();
+            let mut held = take_held(&mut inner.held);
+            held.retain(|r| matches!(r, Response::Batch { .. }));
+            (held, inner.on_response.clone())
+        };
+        for r in held {
+            cb.emit(r);
+        }
+        self.terminate();
+    }
+
+    /// Stop every scan worker at once (the end of a scan frees their memory; a new scan starts
+    /// afresh). Results not yet handed over are dropped: see [`ScanClient::cancel`].
     pub fn terminate(&self) {
         let mut inner = self.0.borrow_mut();
         inner.generation = inner.generation.wrapping_add(1);
