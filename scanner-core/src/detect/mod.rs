@@ -60,6 +60,23 @@ pub struct EntryInfo<'a> {
     pub depth: u32,
 }
 
+#[cfg(test)]
+impl<'a> EntryInfo<'a> {
+    /// A regular file of the package itself (depth 0), as detector tests need one.
+    pub(crate) fn test_file(path: &'a str, size: u64) -> Self {
+        EntryInfo {
+            path,
+            name: path.rsplit('/').next().unwrap_or(path),
+            kind: EntryType::File,
+            link_target: None,
+            encrypted: false,
+            name_not_utf8: false,
+            size,
+            depth: 0,
+        }
+    }
+}
+
 /// A decoded text entry.
 #[derive(Debug, Clone, Copy)]
 pub struct TextEntry<'a> {

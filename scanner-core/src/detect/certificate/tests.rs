@@ -1,7 +1,6 @@
 //! Unit tests on the committed fixtures (`tests/fixtures/certificates`, see its README).
 
 use super::*;
-use crate::detect::EntryType;
 use crate::report::{Category, CredentialInfo, Finding};
 use crate::text::Encoding;
 
@@ -24,16 +23,7 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 fn entry(path: &str) -> EntryInfo<'_> {
-    EntryInfo {
-        path,
-        name: path.rsplit('/').next().unwrap_or(path),
-        kind: EntryType::File,
-        link_target: None,
-        encrypted: false,
-        name_not_utf8: false,
-        size: 0,
-        depth: 0,
-    }
+    EntryInfo::test_file(path, 0)
 }
 
 /// The certificates of a PEM text.

@@ -1,22 +1,12 @@
 //! Unit tests of the cleanup detector.
 
 use super::*;
-use crate::detect::EntryType;
 use crate::report::Severity;
 use crate::text::Encoding;
 
 /// A file entry of the package itself.
 fn entry<'a>(path: &'a str, text: &str) -> EntryInfo<'a> {
-    EntryInfo {
-        path,
-        name: path.rsplit('/').next().unwrap_or(path),
-        kind: EntryType::File,
-        link_target: None,
-        encrypted: false,
-        name_not_utf8: false,
-        size: text.len() as u64,
-        depth: 0,
-    }
+    EntryInfo::test_file(path, text.len() as u64)
 }
 
 fn run(files: &[(&str, &str)]) -> Vec<NewFinding> {

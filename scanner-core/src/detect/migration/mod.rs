@@ -999,16 +999,7 @@ mod tests {
                 text.push_str(PIECES[k]);
             }
             let mut d = Migrations::new(&profile);
-            let entry = EntryInfo {
-                path,
-                name: path.rsplit('/').next().unwrap_or(path),
-                kind: EntryType::File,
-                link_target: None,
-                encrypted: false,
-                name_not_utf8: false,
-                size: text.len() as u64,
-                depth: 0,
-            };
+            let entry = EntryInfo::test_file(path, text.len() as u64);
             let mut out = Vec::new();
             d.check_text(
                 &entry,
