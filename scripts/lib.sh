@@ -80,8 +80,13 @@ need_browser() {
 # Build the page: Trunk compiles page and worker, bundle.mjs embeds them into dist/.
 build_page() {
   need_build_tools
+  # One build at a time: two runs in one checkout would share target/trunk-dist and dist/.
+  mkdir -p target
+  exec 9>target/.build-page.lock
+  flock 9
   say "building the page (trunk build --release)"
   cargo fetch --locked >/dev/null
   trunk build --release
   node scripts/bundle.mjs
+  flock -u 9
 }
