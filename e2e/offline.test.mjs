@@ -17,6 +17,14 @@ test("dist/preflight.html works from file://, worker included, with no request",
   await waitDone(page);
   assert.deepEqual(await findingRules(page), ["archive.absolute-path"]);
   await shot(page, "offline-findings");
+  // It says what it is: the offline file, which never updates itself; it offers no download of
+  // itself and, since a file cannot hold its own digest, says where its SHA-256 is published.
+  assert.match(await page.getByTestId("offline-badge").innerText(), /never updates itself/);
+  assert.equal(await page.getByTestId("offline-download").count(), 0);
+  await page.getByTestId("about-button").click();
+  assert.match(await page.getByTestId("about-offline-self").innerText(), /SHA256SUMS/);
+  assert.match(await page.getByTestId("about-panel").innerText(), /never updates itself/);
+  await shot(page, "offline-about");
   assert.deepEqual(log.problems, []);
   for (const r of log.requests) {
     assert.ok(r === url || r.startsWith("blob:"), `unexpected request from the offline file: ${r}`);

@@ -3,6 +3,7 @@
 import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import * as zlib from "node:zlib";
 import { join, resolve } from "node:path";
 import { serve } from "../scripts/serve.mjs";
 
@@ -17,36 +18,44 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 function crc32(buf) {
+  if (typeof zlib.crc32 === "function") return zlib.crc32(buf) >>> 0;
   let c = 0xffffffff;
   for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A stored (uncompressed) ZIP of [name, content] pairs; names are raw, hostile ones included. */
+/**
+ * A ZIP of [name, content, options?] pairs; names are raw, hostile ones included. Entries are
+ * stored, or deflated with `{ deflate: true }`.
+ */
 export function zip(entries) {
   const locals = [];
   const centrals = [];
   let offset = 0;
-  for (const [name, content] of entries) {
+  for (const [name, content, options = {}] of entries) {
     const nameBuf = Buffer.from(name, "utf8");
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
-    const crc = crc32(data);
+    const plain = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
+    const crc = crc32(plain);
+    const data = options.deflate ? zlib.deflateRawSync(plain, { level: 9 }) : plain;
+    const method = options.deflate ? 8 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(plain.length, 22);
     local.writeUInt16LE(nameBuf.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(plain.length, 24);
     central.writeUInt16LE(nameBuf.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBuf, data);
@@ -54,13 +63,31 @@ export function zip(entries) {
     offset += 30 + nameBuf.length + data.length;
   }
   const cd = Buffer.concat(centrals);
+  // More than 65,535 entries need the zip64 end records; the classic one then says 0xFFFF.
+  const zip64 = [];
+  if (entries.length > 0xffff) {
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(44n, 4);
+    record.writeUInt16LE(45, 12);
+    record.writeUInt16LE(45, 14);
+    record.writeBigUInt64LE(BigInt(entries.length), 24);
+    record.writeBigUInt64LE(BigInt(entries.length), 32);
+    record.writeBigUInt64LE(BigInt(cd.length), 40);
+    record.writeBigUInt64LE(BigInt(offset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+    locator.writeUInt32LE(1, 16);
+    zip64.push(record, locator);
+  }
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt16LE(Math.min(entries.length, 0xffff), 8);
+  end.writeUInt16LE(Math.min(entries.length, 0xffff), 10);
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  return Buffer.concat([...locals, cd, ...zip64, end]);
 }
 
 export async function launch() {
@@ -158,8 +185,8 @@ export async function dropFiles(page, files) {
   await zone.dispatchEvent("drop", { dataTransfer });
 }
 
-export async function waitDone(page) {
-  await page.locator('[data-testid="scan-status"][data-phase="done"]').waitFor({ timeout: 30000 });
+export async function waitDone(page, timeout = 30000) {
+  await page.locator('[data-testid="scan-status"][data-phase="done"]').waitFor({ timeout });
 }
 
 export async function findingRules(page) {

@@ -3,8 +3,10 @@
 //
 //   node scripts/bundle.mjs [TRUNK_DIST] [OUT_DIR]
 //
-// Writes OUT_DIR/preflight.html (the offline file), OUT_DIR/index.html (the same bytes, for the
-// served page) and OUT_DIR/SHA256SUMS. Why one file: the page's CSP has connect-src 'none', so
+// Writes OUT_DIR/preflight.html (the offline file), OUT_DIR/index.html (the served page: the same
+// bytes but for two <meta> tags naming the offline file's SHA-256 and size, which its About panel
+// shows and its "download for offline use" link saves) and OUT_DIR/SHA256SUMS. A file cannot hold
+// its own digest, so the offline file's tags are empty. Why one file: the page's CSP has connect-src 'none', so
 // the .wasm cannot be fetched; it is embedded as base64 and instantiated from bytes. The CSP
 // allows exactly the inline script and style below, by hash.
 import { createHash } from "node:crypto";
@@ -79,14 +81,20 @@ const fill = {
   WORKER_JS: workerSource,
   APP_JS: appJs,
 };
-const html = text(join(root, "app/shell.html")).replace(/\{\{([A-Z_]+)\}\}/g, (m, key) => {
-  if (!(key in fill)) fail(`unknown placeholder ${m} in app/shell.html`);
-  return fill[key];
-});
+const shell = text(join(root, "app/shell.html"));
+const render = (extra) =>
+  shell.replace(/\{\{([A-Z0-9_]+)\}\}/g, (m, key) => {
+    const all = { ...fill, ...extra };
+    if (!(key in all)) fail(`unknown placeholder ${m} in app/shell.html`);
+    return all[key];
+  });
+
+const html = render({ OFFLINE_SHA256: "", OFFLINE_BYTES: "" });
+const digest = sha256(html);
+const served = render({ OFFLINE_SHA256: digest, OFFLINE_BYTES: String(Buffer.byteLength(html)) });
 
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "preflight.html"), html);
-writeFileSync(join(out, "index.html"), html);
-const digest = sha256(html);
+writeFileSync(join(out, "index.html"), served);
 writeFileSync(join(out, "SHA256SUMS"), `${digest}  preflight.html\n`);
 console.log(`bundle: ${join(out, "preflight.html")} (${(html.length / 1e6).toFixed(2)} MB, sha256 ${digest})`);

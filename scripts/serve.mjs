@@ -34,6 +34,12 @@ export async function serve(dir, port = 0) {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
+        // The page's own CSP is a <meta> tag (so the offline file carries it); what only a
+        // header can say: no other site may frame the page, and no referrer leaves it.
+        "content-security-policy": "frame-ancestors 'none'",
+        "x-frame-options": "DENY",
+        "referrer-policy": "no-referrer",
+        "cross-origin-opener-policy": "same-origin",
       });
       res.end(body);
     } catch {

@@ -1,6 +1,7 @@
 //! The root component: owns the state and the scan worker, and lays the page out.
 
 use crate::client::ScanClient;
+use crate::components::about::{About, BuildInfo};
 use crate::components::certificates::Certificates;
 use crate::components::checklist::Checklist;
 use crate::components::config::Config;
@@ -26,6 +27,7 @@ use crate::state::{Action, Filter, Phase, State, Tab};
 use scanner_core::text::visible;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{Blob, File};
 use yew::prelude::*;
 
@@ -59,6 +61,8 @@ pub fn App() -> Html {
             ..State::default()
         }
     });
+    // What the bundle wrote about this build (version, offline file); read once.
+    let build = use_memo((), |_| BuildInfo::read());
     let session = use_mut_ref(|| Session {
         client: None,
         file: None,
@@ -320,6 +324,15 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::ShowProfile(false)))
     };
+    let show_about = {
+        let dispatcher = state.dispatcher();
+        let open = !state.show_about;
+        Callback::from(move |_| dispatcher.dispatch(Action::ShowAbout(open)))
+    };
+    let close_about = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::ShowAbout(false)))
+    };
     // Dropping a file anywhere on the page works too, not only on the zone.
     let on_page_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
     let on_page_drop = drop_handler(on_file.clone(), on_drag.clone());
@@ -363,22 +376,48 @@ pub fn App() -> Html {
         .unwrap_or_else(|| {
             chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
         });
+    // The tabs follow the WAI-ARIA tabs pattern: one tab stop (the selected tab); the arrow
+    // keys, Home and End select and focus another tab.
     let tab_button = |tab: Tab, label: String| {
         let dispatcher = state.dispatcher();
         let selected = s.tab == tab;
-        let onclick = Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Tab(tab)));
+        let onclick = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Tab(tab)))
+        };
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            let Some(next) = tab_after(tab, &e.key()) else {
+                return;
+            };
+            e.prevent_default();
+            dispatcher.dispatch(Action::Tab(next));
+            let el = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&format!("tab-{}", tab_id(next))));
+            if let Some(el) = el.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
         html! {
             <button type="button" role="tab" aria-selected={selected.to_string()}
+                id={format!("tab-{}", tab_id(tab))} aria-controls="tab-panel"
+                tabindex={if selected { "0" } else { "-1" }}
                 class={classes!("tab", selected.then_some("active"))}
-                data-testid={format!("tab-{}", tab_id(tab))} {onclick}>{label}</button>
+                data-testid={format!("tab-{}", tab_id(tab))} {onclick} {onkeydown}>{label}</button>
         }
     };
     html! {
         <div class="page" ondragover={on_page_drag_over} ondrop={on_page_drop}>
-            <Header state={state_rc.clone()} on_profile={show_profile} />
+            <Header state={state_rc.clone()} on_profile={show_profile} on_about={show_about} build={(*build).clone()} />
             <main>
+                if s.show_about {
+                    <About info={(*build).clone()} on_close={close_about} />
+                }
                 if s.show_profile {
                     <ProfilePanel profile={s.profile.clone()} toml={s.profile_toml.clone()} on_apply={on_profile} on_close={close_profile} />
+                }
+                if s.phase != Phase::Idle {
+                    <h1 class="visually-hidden">{"Preflight report"}</h1>
                 }
                 if s.phase == Phase::Idle {
                     <section class="intro">
@@ -427,7 +466,7 @@ pub fn App() -> Html {
                         <Summary state={state_rc.clone()} on_filter={on_filter.clone()} />
                         <Stories findings={s.views.all.clone()} on_open={on_open.clone()} />
                     </div>
-                    <nav class="tabs" role="tablist">
+                    <div class="tabs" role="tablist" aria-label="report views">
                         {tab_button(Tab::Findings, format!("Findings {}", format::count(s.views.all.len() as u64)))}
                         {tab_button(Tab::Schedules, format!("Schedules {}", format::count(schedule_findings.len() as u64)))}
                         {tab_button(Tab::Endpoints, format!("Endpoints {}", format::count(endpoint_findings.len() as u64)))}
@@ -440,8 +479,8 @@ pub fn App() -> Html {
                         {tab_button(Tab::Checklist, format!("Checklist {}", format::count(s.report.as_ref().map_or(0, |r| r.checklist.len()) as u64)))}
                         {tab_button(Tab::Files, format!("Files {}", format::count(s.files.len() as u64)))}
                         {tab_button(Tab::Diagnostics, format!("Not read {}", format::count(s.diagnostics.len() as u64)))}
-                    </nav>
-                    <div role="tabpanel">
+                    </div>
+                    <div role="tabpanel" id="tab-panel" aria-labelledby={format!("tab-{}", tab_id(s.tab))}>
                         {match s.tab {
                             Tab::Findings => html! { <Findings state={state_rc.clone()} on_filter={on_filter} on_open={on_open.clone()} /> },
                             Tab::Schedules => html! {
@@ -487,6 +526,36 @@ pub fn App() -> Html {
             }
         </div>
     }
+}
+
+/// Every tab, in the order the tab list shows them.
+const TABS: [Tab; 12] = [
+    Tab::Findings,
+    Tab::Schedules,
+    Tab::Endpoints,
+    Tab::Credentials,
+    Tab::Migrations,
+    Tab::Units,
+    Tab::Certificates,
+    Tab::Config,
+    Tab::Inventory,
+    Tab::Checklist,
+    Tab::Files,
+    Tab::Diagnostics,
+];
+
+/// The tab a key moves to from `tab` in the tab list (arrows wrap around), if it is one that moves.
+fn tab_after(tab: Tab, key: &str) -> Option<Tab> {
+    let i = TABS.iter().position(|t| *t == tab)?;
+    let n = TABS.len();
+    let j = match key {
+        "ArrowRight" | "ArrowDown" => (i + 1) % n,
+        "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
+        "Home" => 0,
+        "End" => n - 1,
+        _ => return None,
+    };
+    Some(TABS[j])
 }
 
 fn tab_id(tab: Tab) -> &'static str {

@@ -318,6 +318,8 @@ pub struct State {
     pub profile: Profile,
     /// The profile form is open.
     pub show_profile: bool,
+    /// The About panel is open.
+    pub show_about: bool,
     /// A message about something other than the scan (a dropped profile that does not read).
     pub notice: Option<String>,
     /// Showing a reopened JSON report (this file name), not a scanned package.
@@ -349,6 +351,7 @@ impl Default for State {
             profile_toml: String::new(),
             profile: Profile::default(),
             show_profile: false,
+            show_about: false,
             notice: None,
             report_view: None,
             views: Views::default(),
@@ -399,6 +402,8 @@ pub enum Action {
     Profile(String),
     /// Open or close the profile form.
     ShowProfile(bool),
+    /// Open or close the About panel.
+    ShowAbout(bool),
 }
 
 impl State {
@@ -621,6 +626,7 @@ impl Reducible for State {
                 }
             }
             Action::ShowProfile(show) => s.show_profile = show,
+            Action::ShowAbout(show) => s.show_about = show,
             Action::Notice(n) => s.notice = n,
         }
         Rc::new(s)

@@ -222,19 +222,28 @@ fn timeline(list: &[Cert<'_>], props: &Props) -> Html {
             Severity::Medium => "cert-bar warn",
             _ => "cert-bar",
         };
+        let worst = c.worst();
         let label = format!(
-            "{} — {} to {}",
+            "{} — {} to {} — {}",
             visible(&short_name(&c.info.subject)),
             start.format("%Y-%m-%d"),
-            end.format("%Y-%m-%d")
+            end.format("%Y-%m-%d"),
+            worst.as_str()
+        );
+        // The severity is written on the row with its icon, not told by the bar's colour alone.
+        let text = format!(
+            "{} {} · {}",
+            super::severity_icon(worst),
+            worst.as_str(),
+            visible(&short_name(&c.info.subject))
         );
         html! {
-            <g data-testid="cert-timeline-row">
+            <g data-testid="cert-timeline-row" data-severity={worst.as_str()}>
                 if i % 2 == 0 { <rect x="0" y={y.to_string()} width={W.to_string()} height={ROW.to_string()} class="tl-stripe" /> }
                 <rect x={a.to_string()} y={(y + 4.0).to_string()} width={(b - a).max(2.0).to_string()} height={(ROW - 8.0).to_string()} class={class}>
                     <title>{label.clone()}</title>
                 </rect>
-                <text x={(a.min(W - 200.0) + 4.0).to_string()} y={(y + ROW - 5.0).to_string()} class="tl-label cert-label">{visible(&short_name(&c.info.subject)).into_owned()}</text>
+                <text x={(a.min(W - 200.0) + 4.0).to_string()} y={(y + ROW - 5.0).to_string()} class="tl-label cert-label">{text}</text>
             </g>
         }
     });
@@ -251,7 +260,7 @@ fn timeline(list: &[Cert<'_>], props: &Props) -> Html {
             <figcaption class="muted small">
                 {"Validity of each certificate from a year ago to two years ahead; the dashed line is now. "}
                 if props.profile.maintenance_window.is_some() { {"The shaded band is the maintenance window. "} }
-                {"Red bars have expired or expire before the window ends."}
+                {"Each bar is labelled with the severity of its worst problem; red bars (critical or high) have, for example, expired or expire before the window ends."}
             </figcaption>
         </figure>
     }

@@ -1,5 +1,6 @@
 //! The package's files as a tree. Nested archives are folders too; only open folders render
-//! their children, so a package with 100,000 entries stays fast.
+//! their children, so a package with 100,000 entries stays fast. Nested lists of buttons (a
+//! folder is a disclosure button with `aria-expanded`), so Tab and Enter are all it takes.
 
 use crate::format;
 use crate::state::State;
@@ -91,7 +92,7 @@ pub fn FileTree(props: &Props) -> Html {
     }
     html! {
         <section class="tree" data-testid="file-tree" aria-label="files">
-            <ul role="tree">
+            <ul>
                 {render_children(&tree, &expanded, &toggle, &props.on_open, true, count <= OPEN_ALL_UP_TO)}
             </ul>
         </section>
@@ -147,13 +148,13 @@ fn render_children(
             }
         };
         html! {
-            <li role="treeitem" aria-expanded={is_dir.then(|| open.to_string())}>
+            <li>
                 {entry}
                 if is_dir && n.file.is_some() {
                     {file_info}
                 }
                 if is_dir && open {
-                    <ul role="group">{render_children(n, expanded, toggle, on_open, false, open_all)}</ul>
+                    <ul>{render_children(n, expanded, toggle, on_open, false, open_all)}</ul>
                 }
             </li>
         }

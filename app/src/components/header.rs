@@ -1,5 +1,6 @@
 //! The header: package identity and scan status.
 
+use crate::components::about::{offline_link, BuildInfo};
 use crate::format;
 use crate::state::{Phase, State};
 use std::rc::Rc;
@@ -12,6 +13,10 @@ pub struct Props {
     pub state: Rc<State>,
     /// Open or close the profile form.
     pub on_profile: Callback<()>,
+    /// Open or close the About panel.
+    pub on_about: Callback<()>,
+    /// What the bundle wrote about this build.
+    pub build: BuildInfo,
 }
 
 /// The header bar.
@@ -44,6 +49,10 @@ pub fn Header(props: &Props) -> Html {
         let cb = props.on_profile.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let on_about = {
+        let cb = props.on_about.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
     html! {
         <header class="topbar">
           <div class="bar-row">
@@ -60,6 +69,8 @@ pub fn Header(props: &Props) -> Html {
             }
             <button type="button" class="secondary push" data-testid="profile-button" onclick={on_profile}
                 aria-expanded={s.show_profile.to_string()}>{"Profile"}</button>
+            <button type="button" class="secondary" data-testid="about-button" onclick={on_about}
+                aria-expanded={s.show_about.to_string()}>{"About & privacy"}</button>
           </div>
           <div class="bar-row small">
             <span class="window-summary" data-testid="window-summary">
@@ -68,6 +79,14 @@ pub fn Header(props: &Props) -> Html {
             </span>
             if !s.name.is_empty() {
                 <span class="status" data-testid="scan-status" data-phase={phase_name(&s.phase)}>{status}</span>
+            }
+            if props.build.is_offline_file() {
+                <span class="offline-badge push" data-testid="offline-badge"
+                    title="This page is the single offline file: it makes no request and never updates itself">
+                    {"Offline file · never updates itself"}
+                </span>
+            } else {
+                <span class="push">{offline_link(&props.build)}</span>
             }
           </div>
         </header>

@@ -181,6 +181,17 @@ pub fn ProfilePanel(props: &Props) -> Html {
             }
         })
     };
+    // Focus moves into the panel when it opens, and back to what opened it when it closes.
+    // (No `Esc` here: the panel is not modal, and its edits are not kept until applied.)
+    super::use_return_focus();
+    {
+        let tz_ref = tz_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = tz_ref.cast::<HtmlInputElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
     let tz = p.timezone;
     html! {
         <section class="profile" data-testid="profile-panel" aria-label="profile">
@@ -204,14 +215,14 @@ pub fn ProfilePanel(props: &Props) -> Html {
                 }
                 <div class="actions">
                     <button type="submit" class="primary" data-testid="profile-apply">{"Apply and rescan"}</button>
-                    <button type="button" class="secondary" onclick={on_close.clone()}>{"Close"}</button>
+                    <button type="button" class="secondary" onclick={on_close.clone()} data-testid="profile-close">{"Close"}</button>
                     <button type="button" class="secondary" onclick={on_download} data-testid="profile-download">{"Download profile"}</button>
                     <span class="muted small">{"Kept in this browser only. A .toml file dropped with the package is read as the profile."}</span>
                 </div>
             </form>
             <details class="profile-toml" open={toml_error_state.is_some()}>
                 <summary>{"Edit as TOML: target versions, installed versions, deprecation matrix, upgrade paths, secret rules"}</summary>
-                <textarea ref={toml_ref} rows="16" spellcheck="false" data-testid="profile-toml" value={(*toml_text).clone()} />
+                <textarea ref={toml_ref} rows="16" spellcheck="false" data-testid="profile-toml" aria-label="profile as TOML" value={(*toml_text).clone()} />
                 if let Some(e) = &*toml_error_state {
                     {toml_error(&toml_text, e)}
                 }

@@ -29,6 +29,7 @@ pub fn SourceView(props: &Props) -> Html {
     let panel = use_node_ref();
     let revealed = use_state(std::collections::HashSet::<usize>::new);
     let src = &props.source;
+    super::use_return_focus();
     // Focus the panel when it opens and scroll the highlighted line into view.
     {
         let panel = panel.clone();
@@ -52,10 +53,16 @@ pub fn SourceView(props: &Props) -> Html {
     }
     let on_key = {
         let close = props.on_close.clone();
+        let panel = panel.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.prevent_default();
                 close.emit(());
+            } else if e.key() == "Tab" {
+                // A modal dialog: Tab and Shift+Tab go round inside it.
+                if let Some(el) = panel.cast::<HtmlElement>() {
+                    super::trap_tab(&el, &e);
+                }
             }
         })
     };
@@ -128,10 +135,10 @@ pub fn SourceView(props: &Props) -> Html {
         <div class="overlay" onkeydown={on_key}>
             <section class="source" role="dialog" aria-modal="true" aria-label="source view"
                 data-testid="source-view" tabindex="-1" ref={panel}>
-                <header>
+                <div class="source-head">
                     <ol class="crumbs" aria-label="entry path">{for crumbs}</ol>
                     <button type="button" class="secondary" data-testid="source-close" onclick={on_close}>{"Close (Esc)"}</button>
-                </header>
+                </div>
                 {body}
             </section>
         </div>
