@@ -46,6 +46,9 @@ pub struct Progress<'a> {
     pub bytes_total: u64,
     /// File entries visited, nested ones included.
     pub entries_done: u64,
+    /// Uncompressed bytes read so far (every nesting level counted; 0 while hashing). In a
+    /// split scan, what this part has read.
+    pub uncompressed_read: u64,
     /// The entry last visited (empty while hashing).
     pub current: &'a str,
 }
@@ -126,6 +129,7 @@ pub fn hash<R: Read + Seek, S: ScanSink>(
             bytes_done: done,
             bytes_total: size,
             entries_done: 0,
+            uncompressed_read: 0,
             current: "",
         };
         if sink.progress(&p).is_break() {
@@ -321,7 +325,10 @@ impl Collector {
                 config: nf.config,
                 inventory: nf.inventory,
             };
+            // Mask, then cut: a cut could leave a secret too short for its rule to recognise.
             mask_secrets(&mut f);
+            clip(&mut f.title);
+            clip(&mut f.evidence);
             sink.finding(&f);
             self.findings.push(f);
         }
@@ -475,6 +482,22 @@ pub(crate) struct Walking<'a, S: ScanSink> {
     pub(crate) sink: &'a mut S,
 }
 
+/// Longest title or evidence a finding carries, in bytes: package text quoted in a finding (a
+/// 400 KB line of a minified or deeply nested file) is cut, so a report's size stays bounded.
+const MAX_FINDING_TEXT: usize = 1000;
+
+/// Cut `s` to [`MAX_FINDING_TEXT`] bytes (at a character boundary) and mark the cut.
+fn clip(s: &mut String) {
+    if s.len() > MAX_FINDING_TEXT {
+        let mut at = MAX_FINDING_TEXT;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.truncate(at);
+        s.push('…');
+    }
+}
+
 /// No finding shows a secret: the text other detectors quote from the package (a cron command
 /// with `mysql -pSecret`, a line that also holds a token) goes through the credential rules and
 /// comes out masked, whatever detector wrote it. Credential findings mask their own.
@@ -539,6 +562,7 @@ impl<S: ScanSink> WalkSink for Walking<'_, S> {
             bytes_done: p.bytes_done.min(self.c.size),
             bytes_total: self.c.size,
             entries_done: p.entries_done,
+            uncompressed_read: p.uncompressed_read,
             current: p.current,
         })
     }

@@ -85,6 +85,9 @@ pub struct WalkProgress<'a> {
     pub bytes_done: u64,
     /// File entries visited so far, nested ones included.
     pub entries_done: u64,
+    /// Uncompressed bytes this walk has read so far, every layer counted (what
+    /// `limits.max_total_bytes` bounds).
+    pub uncompressed_read: u64,
     /// The entry just visited.
     pub current: &'a str,
 }
@@ -267,6 +270,7 @@ impl<R: Read + Seek> Opened<R> {
             sink,
             entries: 0,
             total_bytes: 0,
+            read: 0,
             stop: None,
             total_reported: false,
             position: Rc::new(Cell::new(0)),
@@ -507,8 +511,11 @@ struct Walker<'s, S: WalkSink> {
     sink: &'s mut S,
     /// File entries visited, nested included.
     entries: u64,
-    /// Uncompressed bytes read so far.
+    /// Uncompressed bytes counted against `max_total_bytes` (a part starts from the declared
+    /// sizes before it).
     total_bytes: u64,
+    /// Uncompressed bytes this walk has read.
+    read: u64,
     stop: Option<Stop>,
     /// The total-bytes finding was emitted.
     total_reported: bool,
@@ -569,10 +576,34 @@ impl<S: WalkSink> Walker<'_, S> {
                         format: "gzip",
                         detail: e.to_string(),
                     })?;
-                let stream = Cursor::new(inner.clone()).chain(gz);
                 if sniff::is_tar_header(&inner) {
                     self.top.format = "tar.gz";
-                    if let Err(detail) = self.walk_tar(stream, "", 0) {
+                    // The gzip layer declares no size: its ratio is measured as it inflates
+                    // (tar members are skipped by reading them, so this bounds them too).
+                    let mut meter = Meter {
+                        inner: &mut gz,
+                        produced: inner.len() as u64,
+                        compressed: Compressed::Counter(self.position.clone()),
+                        max_ratio: self.limits.max_ratio,
+                        total_left: u64::MAX,
+                        tripped: None,
+                    };
+                    let result = self.walk_tar(Cursor::new(inner).chain(&mut meter), "", 0);
+                    if meter.tripped.is_some() {
+                        let ratio = meter.produced / meter.compressed_so_far().unwrap_or(1).max(1);
+                        self.sink.finding(
+                            NewFinding::new(
+                                &rules::LIMIT_RATIO,
+                                "",
+                                format!(
+                                    "The package's gzip layer inflates more than {}:1 (reached {ratio}:1 after {} bytes); reading stopped",
+                                    self.limits.max_ratio, meter.produced
+                                ),
+                            )
+                            .key("limit-ratio-gzip"),
+                        );
+                    }
+                    if let Err(detail) = result {
                         if self.top.entries == 0 {
                             return Err(ScanError::Corrupt {
                                 format: "tar.gz",
@@ -583,6 +614,7 @@ impl<S: WalkSink> Walker<'_, S> {
                             .diagnostic("", format!("tar.gz archive ends early: {detail}"));
                     }
                 } else {
+                    let stream = Cursor::new(inner).chain(gz);
                     self.top.format = "gzip";
                     let inner_name = name
                         .rsplit(['/', '\\'])
@@ -883,6 +915,7 @@ impl<S: WalkSink> Walker<'_, S> {
             .progress(WalkProgress {
                 bytes_done: self.position.get(),
                 entries_done: done,
+                uncompressed_read: self.read,
                 current: &entry.path,
             })
             .is_break()
@@ -963,6 +996,7 @@ impl<S: WalkSink> Walker<'_, S> {
         };
         let result = self.read_metered(entry, &mut meter);
         self.total_bytes = self.total_bytes.saturating_add(meter.produced);
+        self.read = self.read.saturating_add(meter.produced);
         match meter.tripped {
             Some(Trip::Ratio) => {
                 let ratio = meter

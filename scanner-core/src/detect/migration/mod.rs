@@ -472,6 +472,19 @@ fn squawk_read(
     {
         return (problem, None);
     }
+    // Too deep for squawk's parser is "not understood" whatever the dialect: the statement
+    // was not checked, and the reviewer must know.
+    if squawk::too_deep(text).is_some() {
+        return (
+            problem.or_else(|| {
+                Some(format!(
+                    "nested more than {} levels deep; not checked",
+                    squawk::MAX_NESTING
+                ))
+            }),
+            None,
+        );
+    }
     let lint = squawk::lint(text, false);
     if let Some((_, msg)) = lint.errors.first() {
         return match dialect {

@@ -47,6 +47,17 @@ pub struct Lint {
 /// Parse and lint `sql`; `in_transaction` tells squawk the tool wraps it in a transaction
 /// (tables created earlier in it are then new).
 pub fn lint(sql: &str, in_transaction: bool) -> Lint {
+    // squawk's parser recurses once per nesting level: a package's `((((...` would overflow
+    // the stack (and end a WebAssembly worker). Too deep is "not understood", unparsed.
+    if let Some(at) = too_deep(sql) {
+        return Lint {
+            hits: Vec::new(),
+            errors: vec![(
+                at,
+                format!("nested more than {MAX_NESTING} levels deep; not parsed"),
+            )],
+        };
+    }
     let parse = SourceFile::parse(sql);
     let errors = parse
         .errors()
@@ -65,6 +76,42 @@ pub fn lint(sql: &str, in_transaction: bool) -> Lint {
         })
         .collect();
     Lint { hits, errors }
+}
+
+/// Deepest nesting (parentheses, brackets, prefix `NOT` and signs) handed to squawk's parser.
+pub const MAX_NESTING: usize = 100;
+
+/// The offset where `sql` first nests deeper than [`MAX_NESTING`], outside quotes and comments.
+pub fn too_deep(sql: &str) -> Option<usize> {
+    let b = sql.as_bytes();
+    let (mut depth, mut prefix, mut i) = (0usize, 0usize, 0usize);
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\'' | b'"' => {
+                i = memchr::memchr(c, b.get(i + 1..).unwrap_or(&[])).map_or(b.len(), |n| i + n + 1);
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                i = memchr::memchr(b'\n', b.get(i..).unwrap_or(&[])).map_or(b.len(), |n| i + n);
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'-' | b'+' | b'~' => prefix += 1,
+            _ if b
+                .get(i..i + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"not ")) =>
+            {
+                prefix += 1;
+                i += 3;
+            }
+            _ if c.is_ascii_whitespace() => {}
+            _ => prefix = 0,
+        }
+        if depth + prefix > MAX_NESTING {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]

@@ -142,7 +142,9 @@ fn inner(path: &str) -> &str {
 }
 
 fn invalid(path: &str, kind: Kind, (line, message, raw): cron::Invalid) -> NewFinding {
-    let raw = raw.trim();
+    // The line as written, cut: it can be a whole minified or deeply nested file.
+    let raw = shorten(raw.trim(), 200);
+    let raw = raw.as_str();
     let mut f = NewFinding::new(
         &rules::SCHEDULE_INVALID,
         path,
