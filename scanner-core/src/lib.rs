@@ -37,6 +37,9 @@ pub mod archive;
 pub mod checklist;
 pub mod detect;
 pub mod export;
+#[cfg(any(test, feature = "fuzz"))]
+#[doc(hidden)]
+pub mod fuzz;
 pub mod profile;
 pub mod report;
 pub mod rules;

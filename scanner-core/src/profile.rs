@@ -500,10 +500,11 @@ impl Profile {
     pub fn to_toml(&self) -> String {
         use std::fmt::Write;
         let mut s = String::new();
-        let _ = writeln!(s, "timezone = {:?}", self.timezone.name());
+        let _ = writeln!(s, "timezone = {}", toml_string(self.timezone.name()));
+        // TOML strings, not Rust's `{:?}`: that writes `\u{88}`, which TOML rejects.
         let list = |v: &[String]| {
             v.iter()
-                .map(|h| format!("{h:?}"))
+                .map(|h| toml_string(h))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -599,7 +600,6 @@ impl Profile {
     }
 }
 
-/// A TOML basic string.
 /// A TOML key: bare when it can be, quoted otherwise.
 fn toml_key(k: &str) -> String {
     if !k.is_empty()
@@ -612,6 +612,7 @@ fn toml_key(k: &str) -> String {
     }
 }
 
+/// A TOML basic string.
 fn toml_string(v: &str) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(v.len() + 2);
