@@ -9,7 +9,7 @@
 
 use crate::detect::config::flatten::Format;
 use crate::detect::schedule::calendar::CalendarEvent;
-use crate::detect::{self, Detector, EntryInfo, EntryType, NewFinding, TextEntry};
+use crate::detect::{self, Detector, EntryInfo, NewFinding, TextEntry};
 use crate::profile::Profile;
 use crate::schedule::Recurrence;
 use crate::text;
@@ -93,16 +93,7 @@ fn feed_binary(d: &mut dyn Detector, path: &str, data: &[u8], out: &mut Vec<NewF
 }
 
 fn file(path: &str, size: usize) -> EntryInfo<'_> {
-    EntryInfo {
-        path,
-        name: path.rsplit('/').next().unwrap_or(path),
-        kind: EntryType::File,
-        link_target: None,
-        encrypted: false,
-        name_not_utf8: false,
-        size: size as u64,
-        depth: 0,
-    }
+    EntryInfo::test_file(path, size as u64)
 }
 
 fn schedules() -> detect::schedule::Schedules {

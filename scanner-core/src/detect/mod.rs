@@ -60,9 +60,10 @@ pub struct EntryInfo<'a> {
     pub depth: u32,
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzz"))]
 impl<'a> EntryInfo<'a> {
-    /// A regular file of the package itself (depth 0), as detector tests need one.
+    /// A regular file of the package itself (depth 0), as detector tests and fuzz targets
+    /// need one.
     pub(crate) fn test_file(path: &'a str, size: u64) -> Self {
         EntryInfo {
             path,
