@@ -60,23 +60,50 @@ pub fn stories<F: std::borrow::Borrow<Finding>>(findings: &[F]) -> Vec<Story> {
             let sourced: Vec<String> = s.sources.iter().map(|p| visible(p).into_owned()).collect();
             sentence.push_str(&format!(" (reading {})", join_and(&sourced)));
         }
-        let mut clauses = Vec::new();
+        // One clause per kind of link, in the order first met: "carries a hard-coded password
+        // and connects to a and b (retired)", never "connects to a and connects to b".
+        let (mut hosts, mut kinds, mut order) = (Vec::new(), Vec::new(), Vec::new());
         let mut also = Vec::new();
         for r in &related {
-            match (&r.category, &r.endpoint, &r.credential) {
-                (Category::Endpoint, Some(e), _) => clauses.push(format!(
-                    "connects to {}{}",
-                    visible(&e.host),
-                    if e.retired { " (retired)" } else { "" }
-                )),
-                (Category::Credential, _, Some(c)) => {
-                    clauses.push(format!("carries a hard-coded {}", visible(&c.kind)))
+            let (list, item, clause) = match (&r.category, &r.endpoint, &r.credential) {
+                (Category::Endpoint, Some(e), _) => (
+                    &mut hosts,
+                    format!(
+                        "{}{}",
+                        visible(&e.host),
+                        if e.retired { " (retired)" } else { "" }
+                    ),
+                    "connects to",
+                ),
+                (Category::Credential, _, Some(c)) => (
+                    &mut kinds,
+                    visible(&c.kind).into_owned(),
+                    "carries a hard-coded",
+                ),
+                _ => {
+                    also.push(lowercase_first(&visible(&r.title)));
+                    continue;
                 }
-                _ => also.push(lowercase_first(&visible(&r.title))),
+            };
+            if !list.contains(&item) {
+                list.push(item);
+            }
+            if !order.contains(&clause) {
+                order.push(clause);
             }
         }
-        clauses.dedup();
         also.dedup();
+        let clauses: Vec<String> = order
+            .iter()
+            .map(|&clause| {
+                let list = if clause == "connects to" {
+                    &hosts
+                } else {
+                    &kinds
+                };
+                format!("{clause} {}", join_and(list))
+            })
+            .collect();
         if !clauses.is_empty() {
             sentence.push_str(", which ");
             sentence.push_str(&join_and(&clauses));

@@ -305,6 +305,29 @@ case! {
 }
 
 case! {
+    fn a_story_names_every_host_in_one_clause() {
+        let pkg = fixture(r#"
+            //- /etc/cron.d/import
+            0 3 * * * acme /opt/acme/bin/data-import.sh
+            //- /opt/acme/bin/data-import.sh
+            #!/bin/sh
+            sftp -b /opt/acme/etc/batch.txt import@sftp-legacy.example.net
+            curl -s https://api.example.com/v2/orders
+        "#);
+        let r = scan_with(&pkg, &profile(STORY_PROFILE));
+        let stories = scanner_core::story::stories(&r.findings);
+        let Some(s) = stories.iter().find(|s| s.sentence.contains("data-import.sh")) else {
+            panic!("no story: {stories:?}");
+        };
+        assert!(s.sentence.contains("connects to "), "{}", s.sentence);
+        assert_eq!(s.sentence.matches("connects to").count(), 1, "{}", s.sentence);
+        assert!(s.sentence.contains(" and "), "{}", s.sentence);
+        assert!(s.sentence.contains("sftp-legacy.example.net (retired)"), "{}", s.sentence);
+        assert!(s.sentence.contains("api.example.com"), "{}", s.sentence);
+    }
+}
+
+case! {
     fn findings_are_stable_and_deduplicated() {
         let pkg = fixture(r#"
             //- /etc/acme/mirrors.conf
