@@ -73,6 +73,18 @@ need_build_tools() {
   need_cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli
 }
 
+# need_disk GB: say so at once when the disk holding target/ has less than GB free (what a clean
+# run writes there, BENCHMARKS.md "Disk"), instead of failing deep in a build. A warm target/
+# needs less, so this warns and goes on.
+need_disk() {
+  mkdir -p target
+  local free_kb; free_kb="$(df -Pk target | awk 'NR == 2 { print $4 }')"
+  if [ -n "$free_kb" ] && [ "$free_kb" -lt $(($1 * 1024 * 1024)) ]; then
+    printf 'warning: %s MB free for target/; a clean build and test run writes up to %s GB there\n' \
+      "$((free_kb / 1024))" "$1" >&2
+  fi
+}
+
 need_browser() {
   need_apt chromium chromium-driver
 }

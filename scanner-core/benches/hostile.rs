@@ -1,14 +1,14 @@
 //! The cost of hostile packages, against a benign package of the same compressed size.
 //!
 //! `cargo bench -p scanner-core --bench hostile` generates each package (as
-//! `tests/hostile.rs` does, in smaller form where the issue names no size), scans it a few
+//! `tests/it/hostile.rs` does, in smaller form where the issue names no size), scans it a few
 //! times and prints one row per case: package bytes, uncompressed bytes read, entries,
 //! findings, median time and peak resident memory. The clock is read here, in the bench
 //! binary, never in the library. Peak memory is the process's `VmHWM` (Linux), reset before
 //! each case through `/proc/self/clear_refs`; the workspace forbids `unsafe`, so there is no
 //! counting allocator.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 #[allow(unused_macros)]
 mod common;
 

@@ -1,4 +1,4 @@
-//! Unit tests of the escapers; whole exports are tested in `tests/export.rs`.
+//! Unit tests of the escapers; whole exports are tested in `tests/it/export.rs`.
 
 use super::csv::cell;
 use super::sarif::{level, message, uri};

@@ -1,13 +1,8 @@
 //! Endpoints through the whole scanner: every form in realistic files, classes, retired
 //! hosts, masking, and the story of a cron job whose script talks to a retired host.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::{EndpointInfo, Finding, Profile, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const STORY_PROFILE: &str = "timezone = \"Europe/Berlin\"
 retired_hosts = [\"sftp-legacy.example.net\"]

@@ -5,16 +5,11 @@
 //! Golden files live in `tests/golden/`. `UPDATE_GOLDEN=1 cargo test -p scanner-core --test
 //! export` rewrites them (natively); otherwise, and always in wasm, they are compared exactly.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::export::{export, ChecklistMark, ExportOptions, Format};
 use scanner_core::{Profile, Report};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const PROFILE: &str = r#"timezone = "Europe/Berlin"
 retired_hosts = ["sftp-legacy.example.net"]
@@ -114,49 +109,49 @@ const GOLDEN: [(&str, Format, bool, &str); 8] = [
         "package.md",
         Format::Markdown,
         false,
-        include_str!("golden/package.md"),
+        include_str!("../golden/package.md"),
     ),
     (
         "package.jira.txt",
         Format::Jira,
         false,
-        include_str!("golden/package.jira.txt"),
+        include_str!("../golden/package.jira.txt"),
     ),
     (
         "package.json",
         Format::Json,
         false,
-        include_str!("golden/package.json"),
+        include_str!("../golden/package.json"),
     ),
     (
         "package.sarif",
         Format::Sarif,
         false,
-        include_str!("golden/package.sarif"),
+        include_str!("../golden/package.sarif"),
     ),
     (
         "package.csv",
         Format::Csv,
         false,
-        include_str!("golden/package.csv"),
+        include_str!("../golden/package.csv"),
     ),
     (
         "checklist.md",
         Format::Markdown,
         true,
-        include_str!("golden/checklist.md"),
+        include_str!("../golden/checklist.md"),
     ),
     (
         "checklist.jira.txt",
         Format::Jira,
         true,
-        include_str!("golden/checklist.jira.txt"),
+        include_str!("../golden/checklist.jira.txt"),
     ),
     (
         "checklist.csv",
         Format::Csv,
         true,
-        include_str!("golden/checklist.csv"),
+        include_str!("../golden/checklist.csv"),
     ),
 ];
 
@@ -591,7 +586,7 @@ case! {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn assert_sarif_valid(text: &str) {
-    let schema = json(include_str!("data/sarif-schema-2.1.0.json"));
+    let schema = json(include_str!("../data/sarif-schema-2.1.0.json"));
     let validator = jsonschema::validator_for(&schema);
     assert!(
         validator.is_ok(),
@@ -625,7 +620,7 @@ fn sarif_matches_the_sarif_2_1_0_schema() {
     // A schema that rejects nothing would prove nothing.
     let mut broken = json(&run(Format::Sarif, &report(), None, false, &marks));
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
-    let schema = json(include_str!("data/sarif-schema-2.1.0.json"));
+    let schema = json(include_str!("../data/sarif-schema-2.1.0.json"));
     let valid = jsonschema::validator_for(&schema).map(|v| v.is_valid(&broken));
     assert_eq!(valid.ok(), Some(false));
 }
@@ -633,7 +628,7 @@ fn sarif_matches_the_sarif_2_1_0_schema() {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn json_export_matches_the_report_schema() {
-    let schema = json(include_str!("../schema/preflight-report-1.schema.json"));
+    let schema = json(include_str!("../../schema/preflight-report-1.schema.json"));
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(&schema);

@@ -3,13 +3,8 @@
 //! lead to; steps from the config and inventory findings are also unit-tested on hand-built
 //! findings in `src/checklist/tests.rs`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::{ChecklistItem, Profile, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const PROFILE: &str = r#"timezone = "Europe/Berlin"
 retired_hosts = ["sftp-legacy.example.net"]

@@ -2,9 +2,7 @@
 //! links and severities, same checklist, files and diagnostics, whatever the number of parts
 //! and the order their outputs arrive in.
 
-mod common;
-
-use common::{fixture, tar_of, zip_of, NOW};
+use crate::common::{fixture, tar_of, zip_of, NOW};
 use scanner_core::shard::{Merger, PartOutput, Shard};
 use scanner_core::{scan, NoSink, Profile, Report, ScanInput};
 use std::io::Cursor;
@@ -71,7 +69,7 @@ fn assert_same(bytes: &[u8], name: &str, profile: &Profile) {
 
 #[test]
 fn the_sample_package_scans_the_same_in_parts() {
-    let pkg = common::sample_package();
+    let pkg = crate::common::sample_package();
     assert!(pkg.is_some(), "the sample package is there");
     let pkg = pkg.unwrap_or_default();
     assert_same(&pkg, "sample.zip", &window("sftp-legacy.example.net"));

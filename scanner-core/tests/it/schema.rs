@@ -5,13 +5,11 @@
 //! Positive cases scan real packages and validate `Report::to_json()`; negative cases break one
 //! field of a valid report and check the schema rejects it at that field (and nowhere else).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::{FileKind, Report};
 use serde_json::{json, Value};
 
-const SCHEMA: &str = include_str!("../schema/preflight-report-1.schema.json");
+const SCHEMA: &str = include_str!("../../schema/preflight-report-1.schema.json");
 
 const CLEAN: &str = r#"
 //- /etc/cron.d/import

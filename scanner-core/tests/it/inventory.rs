@@ -2,15 +2,10 @@
 //! identity, and the upgrade checks against the profile (path found, no path, downgrade,
 //! same version, not in the package, installed version unknown, target mismatch).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::report::InventoryInfo;
 use scanner_core::{scan, Category, Finding, NoSink, Profile, Report, ScanInput};
 use std::io::Cursor;
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn profile(toml: &str) -> Profile {
     let p = Profile::from_toml(toml);
@@ -391,7 +386,7 @@ case! {
 #[test]
 fn inventory_findings_match_the_schema() {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../schema/preflight-report-1.schema.json"))
+        serde_json::from_str(include_str!("../../schema/preflight-report-1.schema.json"))
             .unwrap_or_default();
     let validator = jsonschema::options().build(&schema);
     assert!(validator.is_ok(), "the schema compiles");

@@ -4,18 +4,13 @@
 //! and signatures, bundle order, missing intermediates, key stores, DER in nested archives,
 //! and the pairing of certificates with private keys.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::report::CertificateInfo;
 use scanner_core::{Category, Finding, Profile, Report, Severity};
 
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
 macro_rules! fx {
     ($name:literal) => {
-        include_bytes!(concat!("fixtures/certificates/", $name)) as &[u8]
+        include_bytes!(concat!("../fixtures/certificates/", $name)) as &[u8]
     };
 }
 
@@ -323,7 +318,7 @@ case! {
 #[test]
 fn reports_with_certificates_match_the_schema() {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../schema/preflight-report-1.schema.json"))
+        serde_json::from_str(include_str!("../../schema/preflight-report-1.schema.json"))
             .unwrap_or_default();
     let validator = jsonschema::options()
         .should_validate_formats(true)

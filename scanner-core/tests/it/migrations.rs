@@ -1,14 +1,9 @@
 //! Database migrations through the whole scanner: every tool, both dialects, each lock check,
 //! missing and destructive rollbacks, statements that cannot be read, and line numbers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::report::MigrationInfo;
 use scanner_core::{Category, Finding, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn scan(text: &str) -> Report {
     scan_bytes(&fixture(text))
@@ -1076,7 +1071,7 @@ case! {
 #[test]
 fn reports_with_migrations_match_the_schema() {
     let schema: Result<serde_json::Value, _> =
-        serde_json::from_str(include_str!("../schema/preflight-report-1.schema.json"));
+        serde_json::from_str(include_str!("../../schema/preflight-report-1.schema.json"));
     assert!(schema.is_ok(), "the schema is not JSON");
     let Ok(schema) = schema else { return };
     let validator = jsonschema::options().build(&schema);

@@ -1,13 +1,8 @@
 //! Crontabs, periodic directories and anacrontab through the whole scanner: timing, window,
 //! the entry a task runs, and stories.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::{Finding, Profile, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn profile() -> Profile {
     window_profile()

@@ -19,18 +19,13 @@
 // The three large cases run natively only; their generators are unused in the wasm build.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code))]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::shard::{Merger, PartOutput, Shard};
 use scanner_core::{
     scan, FileKind, NoSink, Profile, Progress, Report, ScanError, ScanInput, ScanSink,
 };
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 // ---------------------------------------------------------------------------------------------
 // Canaries, measurement, split scans

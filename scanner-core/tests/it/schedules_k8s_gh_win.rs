@@ -1,14 +1,9 @@
 //! Kubernetes CronJobs, GitHub Actions schedules and Windows scheduled tasks through the whole
 //! scanner: rule, line, description, command, user, next run and the maintenance window.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::report::ScheduleInfo;
 use scanner_core::{Finding, Profile, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Servers in Berlin; the window is Saturday 2026-11-28 02:00-05:00 there (01:00-04:00Z).
 const WINDOW: &str = "timezone = \"Europe/Berlin\"\n[maintenance_window]\nstart = \"2026-11-28T02:00:00+01:00\"\nend = \"2026-11-28T05:00:00+01:00\"\n";

@@ -1,18 +1,13 @@
 //! The archive walker and the archive-hygiene detector, end to end through `scan`.
 //! Every test here also runs in headless Chromium (wasm-bindgen-test).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::{
     read_entry, scan, Category, FileKind, Limits, NoSink, Profile, Progress, ScanError, ScanInput,
     ScanSink, Severity,
 };
 use std::io::Cursor;
 use std::ops::ControlFlow;
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const CLEAN: &str = r#"
 //- /etc/cron.d/import
@@ -236,8 +231,8 @@ case! {
 case! {
     fn deflate64_and_lzma_written_by_7zip() {
         for (name, bytes) in [
-            ("deflate64", &include_bytes!("fixtures/deflate64.zip")[..]),
-            ("lzma", &include_bytes!("fixtures/lzma.zip")[..]),
+            ("deflate64", &include_bytes!("../fixtures/deflate64.zip")[..]),
+            ("lzma", &include_bytes!("../fixtures/lzma.zip")[..]),
         ] {
             let report = scan_bytes(bytes);
             assert!(report.diagnostics.is_empty(), "{name}: {:?}", report.diagnostics);

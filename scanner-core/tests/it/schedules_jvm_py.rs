@@ -1,13 +1,8 @@
 //! Quartz, Spring `@Scheduled`, Jenkins and Celery beat schedules through the whole scanner:
 //! rule, line, words, command, next run and the maintenance window.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::{Finding, Profile, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const WINDOW: &str = "timezone = \"Europe/Berlin\"\n[maintenance_window]\nstart = \"2026-11-28T02:00:00+01:00\"\nend = \"2026-11-28T05:00:00+01:00\"\n";
 

@@ -2,23 +2,18 @@
 //! (tests/data/systemd-calendar/, see its README.md), and timers with their services through
 //! the whole scanner.
 
-mod common;
-
+use crate::common::*;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use common::*;
 use scanner_core::detect::schedule::calendar::CalendarEvent;
 use scanner_core::report::ScheduleInfo;
 use scanner_core::schedule::{rfc3339, Recurrence};
 use scanner_core::{Finding, Profile, Report, Severity};
 
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
 /// base (UTC) \t expression \t systemd's normalized form \t systemd's next elapses (UTC).
-const CASES: &str = include_str!("data/systemd-calendar/cases.tsv");
+const CASES: &str = include_str!("../data/systemd-calendar/cases.tsv");
 /// expression \t systemd-analyze's error.
-const INVALID: &str = include_str!("data/systemd-calendar/invalid.tsv");
+const INVALID: &str = include_str!("../data/systemd-calendar/invalid.tsv");
 
 fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
     tsv.lines()

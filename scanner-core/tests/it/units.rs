@@ -2,14 +2,9 @@
 //! templates, aliases, links and drop-ins, system units, skipped variables, the suggestion
 //! for a renamed unit, severities, and the shape of the `unit` object.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::report::UnitInfo;
 use scanner_core::{Category, Finding, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn units(r: &Report) -> Vec<&Finding> {
     r.findings
@@ -652,7 +647,7 @@ case! {
 #[test]
 fn unit_objects_match_the_schema() {
     let schema: Result<serde_json::Value, _> =
-        serde_json::from_str(include_str!("../schema/preflight-report-1.schema.json"));
+        serde_json::from_str(include_str!("../../schema/preflight-report-1.schema.json"));
     assert!(schema.is_ok(), "{schema:?}");
     let Ok(schema) = schema else { return };
     let validator = jsonschema::options().build(&schema);

@@ -1,13 +1,8 @@
 //! Credentials end to end: a realistic package, redaction in the whole report, fingerprints,
 //! inline allow, and profile rules.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::{Profile, Report};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const PACKAGE: &str = r#"
 //- /etc/cron.d/backup

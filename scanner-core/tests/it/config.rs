@@ -2,14 +2,9 @@
 //! against the profile's deprecation matrix, Kubernetes API versions against the target
 //! release, caps and hostile input.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scanner_core::report::ConfigInfo;
 use scanner_core::{Finding, Profile, Report, Severity};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const MATRIX: &str = r#"
 [[deprecations]]
@@ -617,7 +612,7 @@ case! {
 #[test]
 fn reports_validate_against_the_schema() {
     let schema = serde_json::from_str::<serde_json::Value>(include_str!(
-        "../schema/preflight-report-1.schema.json"
+        "../../schema/preflight-report-1.schema.json"
     ));
     assert!(schema.is_ok(), "{schema:?}");
     let Ok(schema) = schema else { return };

@@ -8,14 +8,9 @@
 //! (colon-separated paths) are compared too, for a local run:
 //! `PREFLIGHT_FILTER_PACKAGES=/tmp/bench-usr.zip cargo test --release --test filters`.
 
-mod common;
-
-use common::{fixture, window_profile, zip_of, NOW};
+use crate::common::{fixture, window_profile, zip_of, NOW};
 use scanner_core::{scan, scan_unfiltered, NoSink, Profile, Report, ScanInput};
 use std::io::Cursor;
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// One JSON line per item, for a readable difference.
 fn json_lines<T: serde::Serialize>(items: &[T]) -> Vec<String> {
@@ -446,11 +441,11 @@ case! {
     }
 }
 
-const CERT: &str = include_str!("fixtures/certificates/api.pem");
-const INTERMEDIATE: &str = include_str!("fixtures/certificates/intermediate-ca.pem");
-const EXPIRED: &str = include_str!("fixtures/certificates/expired.pem");
-const KEY: &str = include_str!("fixtures/certificates/leaf.key");
-const LEAF: &str = include_str!("fixtures/certificates/leaf.crt");
+const CERT: &str = include_str!("../fixtures/certificates/api.pem");
+const INTERMEDIATE: &str = include_str!("../fixtures/certificates/intermediate-ca.pem");
+const EXPIRED: &str = include_str!("../fixtures/certificates/expired.pem");
+const KEY: &str = include_str!("../fixtures/certificates/leaf.key");
+const LEAF: &str = include_str!("../fixtures/certificates/leaf.crt");
 
 case! {
     fn certificates_in_any_text_are_the_same_filtered() {
@@ -636,7 +631,7 @@ case! {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_sample_package_is_the_same_filtered() {
-    let pkg = common::sample_package();
+    let pkg = crate::common::sample_package();
     assert!(pkg.is_some(), "the sample package is there");
     let pkg = pkg.unwrap_or_default();
     for profile in [Profile::default(), window_profile()] {
