@@ -523,6 +523,17 @@ fn mask_secrets(f: &mut Finding) {
     if let Some(e) = &mut f.endpoint {
         mask(&mut e.url);
     }
+    if let Some(m) = &mut f.migration {
+        for s in [&mut m.statement, &mut m.safe_form].into_iter().flatten() {
+            mask(s);
+        }
+        for step in &mut m.steps {
+            mask(&mut step.statement);
+        }
+    }
+    if let Some(d) = f.unit.as_mut().and_then(|u| u.directive.as_mut()) {
+        mask(d);
+    }
 }
 
 impl<S: ScanSink> WalkSink for Walking<'_, S> {

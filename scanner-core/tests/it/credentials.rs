@@ -152,3 +152,36 @@ case! {
         assert!(report.findings.iter().any(|f| f.category == scanner_core::Category::Endpoint));
     }
 }
+
+case! {
+    /// Shapes the recall benchmark once missed (BENCHMARKS.md, "Peers and recall"): a second
+    /// constructor argument, passwords with a `.` in URLs and JDBC parameters, Redis's empty
+    /// user, SQL user statements. Each is found, on its line, and never shown.
+    fn secrets_in_urls_sql_and_sdk_calls() {
+        let secrets = [
+            ("/src/S3.java", 1, "new BasicAWSCredentials(\"AKIA64CFSUOSG2WPIZZX\", \"6rXRRbr7rz53L3A/RFZK1j/O82pyNilgWqgVbsbb\");", "6rXRRbr7rz53L3A/RFZK1j/O82pyNilgWqgVbsbb"),
+            ("/conf/app.env", 1, "DATABASE_URL=postgres://app:Kq9vLm2Xw4.rTz8@db01.example.net:5432/app", "Kq9vLm2Xw4.rTz8"),
+            ("/conf/cache.env", 1, "REDIS_URL=redis://:Wz4mK8pQx2.hT7v@cache01.example.net:6379/0", "Wz4mK8pQx2.hT7v"),
+            ("/conf/db.properties", 1, "db.url=jdbc:mysql://db01.example.net:3306/app?user=svc&password=Hq7vLm2Xw9.kT4z&useSSL=true", "Hq7vLm2Xw9.kT4z"),
+            ("/bin/upload.sh", 1, "curl -fsS -u deploy:Tr0ub4dor3xQ.z8Kp https://repo.example.net/upload", "Tr0ub4dor3xQ.z8Kp"),
+            ("/db/001_users.sql", 1, "CREATE USER svc_app WITH PASSWORD 'Kx9~mPq2vL@t';", "Kx9~mPq2vL@t"),
+            ("/db/002_grants.sql", 1, "CREATE USER 'app'@'%' IDENTIFIED BY 'Rv5#tKm9Qz';", "Rv5#tKm9Qz"),
+        ];
+        let text: String = secrets.iter().map(|(p, _, l, _)| format!("//- {p}\n{l}\n")).collect();
+        let report = scan_bytes(&fixture(&text));
+        let found = credentials(&report);
+        for (path, line, _, secret) in secrets {
+            let path = path.trim_start_matches('/');
+            let hit = found.iter().find(|f| {
+                f.path == path
+                    && f.line == Some(line)
+                    && f.credential.as_ref().is_some_and(|c| !c.redacted.contains(secret))
+            });
+            assert!(hit.is_some(), "{path}:{line} not found in {found:#?}");
+        }
+        let json = report.to_json();
+        for (_, _, _, secret) in secrets {
+            assert!(!json.contains(secret), "{secret} shown in the report: {json}");
+        }
+    }
+}

@@ -364,7 +364,7 @@ pub fn accept(rule: &Compiled, secret: &str) -> bool {
     if is_placeholder(secret) {
         return false;
     }
-    if rule.generic && generic_rejects(secret) {
+    if rule.generic && generic_rejects(secret, rule.literal) {
         return false;
     }
     let lower = secret.to_lowercase();

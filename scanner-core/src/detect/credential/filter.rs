@@ -245,8 +245,9 @@ const LOOKUPS: &[&str] = &[
 ];
 
 /// True when a value assigned to a password-like key is not a secret: a placeholder, a word
-/// that documents the field, a variable, an environment lookup, a path, code.
-pub fn generic_rejects(secret: &str) -> bool {
+/// that documents the field, a variable, an environment lookup, a path, code. `literal`: the
+/// value sits where code cannot (a URL's user-info), so dotted and call-shaped values stay.
+pub fn generic_rejects(secret: &str, literal: bool) -> bool {
     let t = secret.trim().trim_end_matches([';', ',']);
     let n = t.chars().count();
     if n < 4 || is_placeholder(t) {
@@ -319,10 +320,10 @@ pub fn generic_rejects(secret: &str) -> bool {
             && !s.starts_with(|c: char| c.is_ascii_digit())
     };
     let head = t.split(['(', '[']).next().unwrap_or(t);
-    if (t.ends_with(')') || t.ends_with(']')) && head.split('.').all(ident) {
+    if !literal && (t.ends_with(')') || t.ends_with(']')) && head.split('.').all(ident) {
         return true;
     }
-    if t.contains('.') && t.split('.').all(ident) {
+    if !literal && t.contains('.') && t.split('.').all(ident) {
         return true;
     }
     // A single identifier-like word with a type or unit meaning (`SecretString`, `secret_name`)

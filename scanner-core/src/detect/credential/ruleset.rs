@@ -4,8 +4,9 @@
 //! `[[rules]]`, each with an `id`, a `description`, the credential `kind`, a `severity`, a
 //! `regex` with the secret in `secret_group`, the `keywords` of the prefilter, an optional
 //! minimum `entropy` of the secret, optional `paths`/`allow_paths` filters over the entry path,
-//! a `generic` flag (apply the placeholder and look-like-a-password checks), a `multiline`
-//! flag (the match may span lines), and `tp`/`fp` samples the tests check.
+//! a `generic` flag (apply the placeholder and look-like-a-password checks), a `literal` flag
+//! (the secret sits where no code can: skip the code-shape checks), a `multiline` flag (the
+//! match may span lines), and `tp`/`fp` samples the tests check.
 
 use crate::profile::{compile_user_regex, UserRule};
 use crate::report::Severity;
@@ -75,6 +76,11 @@ pub struct RawRule {
     /// Apply the placeholder and password-likeness checks.
     #[serde(default)]
     pub generic: bool,
+    /// The secret sits where a program cannot put an expression (a URL's user-info, a
+    /// `user:password` argument, a query parameter), so a dotted or call-shaped value
+    /// (`Kq9vLm2X.4rTz`) is a password there, not code: `generic` skips its code-shape checks.
+    #[serde(default)]
+    pub literal: bool,
     /// The match may span several lines.
     #[serde(default)]
     pub multiline: bool,
@@ -136,6 +142,8 @@ pub struct Compiled {
     pub allow_paths: Option<Regex>,
     /// Placeholder checks.
     pub generic: bool,
+    /// See [`RawRule::literal`].
+    pub literal: bool,
     /// May span lines.
     pub multiline: bool,
     /// See [`RawRule::precheck`].
@@ -205,6 +213,7 @@ pub fn compile(raw: &RawRule, family: &'static Rule) -> Result<Compiled, String>
         paths: raw.paths.as_deref().map(build).transpose()?,
         allow_paths: raw.allow_paths.as_deref().map(build).transpose()?,
         generic: raw.generic,
+        literal: raw.literal,
         multiline: raw.multiline,
         precheck: raw.precheck.as_deref().map(build).transpose()?,
         allow: Vec::new(),
@@ -306,6 +315,7 @@ pub fn user(rules: &[UserRule]) -> Vec<Compiled> {
             paths,
             allow_paths: None,
             generic: false,
+            literal: false,
             multiline: false,
             precheck: None,
             allow,

@@ -595,8 +595,16 @@ pub fn tokens(stmt: &str, dialect: Dialect) -> (Vec<Tok<'_>>, Option<&'static st
     (out, problem)
 }
 
-/// A statement shortened for display: blanks collapsed, at most `max` characters.
+/// A statement shortened for display: blanks collapsed, secrets masked as in credential
+/// findings (`CREATE USER app WITH PASSWORD 'Kx**********' (12)`), at most `max` characters.
 pub fn short(text: &str, max: usize) -> String {
+    // Masked over a longer cut, so a secret that straddles the end is still recognised.
+    let wider = collapse(text, max.saturating_add(512));
+    collapse(&crate::detect::credential::mask_secrets("", &wider), max)
+}
+
+/// Blanks collapsed, at most `max` characters.
+fn collapse(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut count = 0;
     for word in text.split_whitespace() {
@@ -693,5 +701,12 @@ mod tests {
         let (_, p) = tokens("SELECT (1", Dialect::Postgres);
         assert_eq!(p, Some("unbalanced parentheses"));
         assert_eq!(short("a   b\n c", 3), "a b…");
+        let create = "CREATE USER app\n  WITH PASSWORD 'Kx9~mPq2vL@t';";
+        assert_eq!(
+            short(create, 200),
+            "CREATE USER app WITH PASSWORD 'Kx********** (12)';"
+        );
+        // Cut inside the secret: what shows is the mask's start, never the rest of it.
+        assert_eq!(short(create, 33), "CREATE USER app WITH PASSWORD 'Kx…");
     }
 }
