@@ -186,6 +186,86 @@ pub fn sql_migration(data: &[u8]) {
     d.finish(&mut out);
 }
 
+/// Kubernetes CronJobs, GitHub Actions workflows, Jenkins pipelines and job XML, and Celery beat
+/// configuration: the same bytes at each of their paths, through one schedules detector.
+pub fn schedule_manifests(data: &[u8]) {
+    schedule_files(
+        &[
+            "deploy/k8s/cronjob.yaml",
+            ".github/workflows/nightly.yml",
+            "Jenkinsfile",
+            "jenkins/jobs/nightly/config.xml",
+            "app/celeryconfig.py",
+        ],
+        data,
+    );
+}
+
+/// Migration DSLs: a Liquibase changelog (XML and YAML), an Alembic revision, a Rails and a
+/// Django migration, through one migrations detector, then its pairing.
+pub fn migration_dsl(data: &[u8]) {
+    let mut d = detect::migration::Migrations::new(settings());
+    let mut out = Vec::new();
+    for path in [
+        "db/changelog/db.changelog-master.xml",
+        "db/changelog/changes.yaml",
+        "alembic/versions/1a2b3c4d5e6f_fuzz.py",
+        "db/migrate/20260101000000_fuzz.rb",
+        "shop/migrations/0002_fuzz.py",
+    ] {
+        feed(&mut d, path, data, &mut out);
+    }
+    d.finish(&mut out);
+}
+
+/// Systemd units and what refers to them: a service, a timer, a drop-in and a shell script,
+/// then the shipped-against-referenced comparison.
+pub fn units(data: &[u8]) {
+    let mut d = detect::unit::Units::new(settings());
+    let mut out = Vec::new();
+    for path in [
+        "lib/systemd/system/fuzz.service",
+        "lib/systemd/system/fuzz.timer",
+        "etc/systemd/system/fuzz.service.d/override.conf",
+        "opt/acme/bin/restart.sh",
+    ] {
+        feed(&mut d, path, data, &mut out);
+    }
+    d.finish(&mut out);
+}
+
+/// Endpoints: URLs, connection strings, UNC paths, remote targets, hosts and IPs in a properties
+/// file, a shell script and a README (documentation class).
+pub fn endpoints(data: &[u8]) {
+    let mut d = detect::endpoint::Endpoints::new(settings());
+    let mut out = Vec::new();
+    for path in ["conf/app.properties", "opt/acme/bin/sync.sh", "README.md"] {
+        feed(&mut d, path, data, &mut out);
+    }
+    d.finish(&mut out);
+}
+
+/// Credentials: every built-in rule over a config file, a script and the files whose rules are
+/// bound to their names (`.pgpass`, `.netrc`, `snmpd.conf`), and the masking other detectors'
+/// text goes through.
+pub fn credentials(data: &[u8]) {
+    let mut d = detect::credential::Credentials::new(settings());
+    let mut out = Vec::new();
+    let paths = [
+        "conf/app.properties",
+        "opt/acme/bin/sync.sh",
+        "home/app/.pgpass",
+        "root/.netrc",
+        "etc/snmp/snmpd.conf",
+    ];
+    for path in paths {
+        feed(&mut d, path, data, &mut out);
+    }
+    d.finish(&mut out);
+    let (text, _) = text::decode(data, false);
+    let _ = detect::credential::mask_secrets(paths[0], &text);
+}
+
 /// Certificates and key stores: PEM in a text file, and the same bytes as a DER certificate, a
 /// PKCS#12 and a Java key store.
 pub fn certificate(data: &[u8]) {

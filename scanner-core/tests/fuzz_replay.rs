@@ -60,6 +60,11 @@ replay!(
     config_ini,
     config_env,
     config_xml,
+    schedule_manifests,
+    migration_dsl,
+    units,
+    endpoints,
+    credentials,
 );
 
 #[test]
