@@ -596,7 +596,7 @@ pub fn tokens(stmt: &str, dialect: Dialect) -> (Vec<Tok<'_>>, Option<&'static st
 }
 
 /// A statement shortened for display: blanks collapsed, secrets masked as in credential
-/// findings (`CREATE USER app WITH PASSWORD 'Kx**********' (12)`), at most `max` characters.
+/// findings (`CREATE USER app WITH PASSWORD 'Kx********** (12)'`), at most `max` characters.
 pub fn short(text: &str, max: usize) -> String {
     // Masked over a longer cut, so a secret that straddles the end is still recognised.
     let wider = collapse(text, max.saturating_add(512));
