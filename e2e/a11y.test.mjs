@@ -181,3 +181,60 @@ for (const scheme of ["light", "dark"]) {
     assert.deepEqual(withoutFavicon(log), []);
   });
 }
+
+/**
+ * What makes the page wider than the window: elements whose right edge passes it, outside any
+ * box that scrolls on its own (a wide table scrolls inside `.grid-wrap`).
+ */
+async function overflow(page, view) {
+  const r = await page.evaluate(() => {
+    const scrolls = (el) => {
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const x = getComputedStyle(p).overflowX;
+        if (x === "auto" || x === "scroll" || x === "hidden") return true;
+      }
+      return false;
+    };
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !scrolls(e))
+      .slice(0, 6)
+      .map((e) => `${e.tagName.toLowerCase()}${e.dataset.testid ? `[${e.dataset.testid}]` : ""}.${e.className} (right ${Math.round(e.getBoundingClientRect().right)})`);
+    return { width: document.documentElement.scrollWidth, inner: innerWidth, wide };
+  });
+  return r.width > r.inner ? [`[${view}] the page is ${r.width} px wide in a ${r.inner} px window: ${r.wide.join(", ")}`] : [];
+}
+
+test("reflow: at 320 and 768 px wide no view scrolls sideways, every tab is on screen, axe finds nothing serious", async () => {
+  for (const width of [320, 768]) {
+    const found = [];
+    const { page, log, context } = await open("light", { viewport: { width, height: 800 } });
+    found.push(...(await overflow(page, `${width} idle`)));
+    await page.getByTestId("about-button").click();
+    await page.getByTestId("about-panel").waitFor();
+    found.push(...(await overflow(page, `${width} about`)));
+    await page.getByTestId("about-close").click();
+    await page.getByTestId("profile-button").click();
+    await page.getByTestId("profile-panel").waitFor();
+    found.push(...(await overflow(page, `${width} profile`)));
+    await page.getByTestId("profile-button").click();
+    await page.getByTestId("sample-button").click();
+    await waitDone(page);
+    for (const tab of TABS) {
+      const button = page.getByTestId(`tab-${tab}`);
+      const box = await button.boundingBox();
+      if (!box || box.x < 0 || box.x + box.width > width) found.push(`[${width}] tab ${tab} is off screen: ${JSON.stringify(box)}`);
+      await button.click();
+      found.push(...(await overflow(page, `${width} tab-${tab}`)));
+      if (width === 320) found.push(...(await audit(page, `320 tab-${tab}`)));
+    }
+    await page.getByTestId("tab-findings").click();
+    await shot(page, `a11y-reflow-${width}`);
+    await page.getByTestId("tab-files").click();
+    await page.getByTestId("file-tree").getByText("reporting.properties").click();
+    await page.getByTestId("source-text").waitFor();
+    found.push(...(await overflow(page, `${width} source`)));
+    await context.close();
+    assert.equal(found.length, 0, found.join("\n"));
+    assert.deepEqual(withoutFavicon(log), []);
+  }
+});

@@ -584,10 +584,12 @@ fn diagnostics(s: &State) -> Html {
         html! { <tr data-testid="diagnostic-row"><td><code>{path}</code></td><td>{visible(&d.message).into_owned()}</td></tr> }
     });
     html! {
-        <table class="grid" data-testid="diagnostics">
-            <thead><tr><th>{"Entry"}</th><th>{"What could not be read"}</th></tr></thead>
-            <tbody>{for rows}</tbody>
-        </table>
+        <div class="grid-wrap">
+            <table class="grid" data-testid="diagnostics">
+                <thead><tr><th>{"Entry"}</th><th>{"What could not be read"}</th></tr></thead>
+                <tbody>{for rows}</tbody>
+            </table>
+        </div>
     }
 }
 

@@ -157,13 +157,15 @@ pub fn Certificates(props: &Props) -> Html {
         <section class="certificates" data-testid="certificates" aria-label="certificates">
             {timeline(&list, props)}
             if !list.is_empty() {
-                <table class="grid">
-                    <thead><tr>
-                        <th>{"Severity"}</th><th>{"Certificate"}</th><th>{"Valid until"}</th>
-                        <th>{"Key"}</th><th>{"Signature"}</th><th>{"Where"}</th>
-                    </tr></thead>
-                    <tbody>{for rows}</tbody>
-                </table>
+                <div class="grid-wrap">
+                    <table class="grid">
+                        <thead><tr>
+                            <th>{"Severity"}</th><th>{"Certificate"}</th><th>{"Valid until"}</th>
+                            <th>{"Key"}</th><th>{"Signature"}</th><th>{"Where"}</th>
+                        </tr></thead>
+                        <tbody>{for rows}</tbody>
+                    </table>
+                </div>
             }
             if !stores.is_empty() {
                 <h3>{"Key stores (not opened: they need a password)"}</h3>

@@ -71,10 +71,12 @@ pub fn Config(props: &Props) -> Html {
         <section class="config" data-testid="config" aria-label="configuration">
             if !keys.is_empty() {
                 <h3>{format!("Deprecated and removed ({})", keys.len())}</h3>
-                <table class="grid">
-                    <thead><tr><th>{"Severity"}</th><th>{"Key or API"}</th><th>{"Status"}</th><th>{"Use instead"}</th><th>{"Where"}</th></tr></thead>
-                    <tbody>{for key_rows}</tbody>
-                </table>
+                <div class="grid-wrap">
+                    <table class="grid">
+                        <thead><tr><th>{"Severity"}</th><th>{"Key or API"}</th><th>{"Status"}</th><th>{"Use instead"}</th><th>{"Where"}</th></tr></thead>
+                        <tbody>{for key_rows}</tbody>
+                    </table>
+                </div>
             }
             if !other.is_empty() {
                 <h3>{format!("Left behind by the upgrade ({})", other.len())}</h3>

@@ -54,10 +54,12 @@ pub fn Credentials(props: &Props) -> Html {
     html! {
         <section class="credentials" data-testid="credentials" aria-label="credentials">
             <p class="muted small">{"Values are masked here and in every export. Opening the source shows the line masked; reveal it there, on this screen only."}</p>
-            <table class="grid">
-                <thead><tr><th>{"Severity"}</th><th>{"Value"}</th><th>{"Kind"}</th><th>{"Rule"}</th><th>{"Where"}</th></tr></thead>
-                <tbody>{for rows}</tbody>
-            </table>
+            <div class="grid-wrap">
+                <table class="grid">
+                    <thead><tr><th>{"Severity"}</th><th>{"Value"}</th><th>{"Kind"}</th><th>{"Rule"}</th><th>{"Where"}</th></tr></thead>
+                    <tbody>{for rows}</tbody>
+                </table>
+            </div>
         </section>
     }
 }

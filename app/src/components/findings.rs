@@ -133,10 +133,12 @@ pub fn Findings(props: &Props) -> Html {
             } else if shown.is_empty() {
                 <p class="empty">{"No finding matches the filter."}</p>
             } else {
-                <table class="grid">
-                    <thead><tr><th>{"Severity"}</th><th>{"Finding"}</th><th>{"Where"}</th><th>{"Rule"}</th></tr></thead>
-                    <tbody>{for rows}</tbody>
-                </table>
+                <div class="grid-wrap">
+                    <table class="grid">
+                        <thead><tr><th>{"Severity"}</th><th>{"Finding"}</th><th>{"Where"}</th><th>{"Rule"}</th></tr></thead>
+                        <tbody>{for rows}</tbody>
+                    </table>
+                </div>
                 if shown.len() > limit {
                     <button type="button" class="secondary" onclick={Callback::from(move |_: MouseEvent| show_all.set(true))}>
                         {format!("Show all {}", format::count(shown.len() as u64))}

@@ -76,10 +76,12 @@ pub fn Inventory(props: &Props) -> Html {
     });
     html! {
         <section class="inventory" data-testid="inventory" aria-label="inventory">
-            <table class="grid">
-                <thead><tr><th>{"Severity"}</th><th>{"Component"}</th><th>{"In the package"}</th><th>{"Installed"}</th><th>{"Upgrade path"}</th><th>{"Source"}</th></tr></thead>
-                <tbody>{for rows}</tbody>
-            </table>
+            <div class="grid-wrap">
+                <table class="grid">
+                    <thead><tr><th>{"Severity"}</th><th>{"Component"}</th><th>{"In the package"}</th><th>{"Installed"}</th><th>{"Upgrade path"}</th><th>{"Source"}</th></tr></thead>
+                    <tbody>{for rows}</tbody>
+                </table>
+            </div>
         </section>
     }
 }

@@ -108,10 +108,15 @@ pub fn Migrations(props: &Props) -> Html {
                 </summary>
                 if !problems.is_empty() { <ul class="plain problems">{for problem_rows}</ul> }
                 if has_steps {
-                    <table class="grid steps">
-                        <thead><tr><th>{"Line"}</th><th>{"Direction"}</th><th>{"Statement"}</th><th>{"Lock"}</th></tr></thead>
-                        <tbody>{for steps}</tbody>
-                    </table>
+                    // Plain text rows: on a narrow screen the box scrolls, and a keyboard needs a
+                    // stop on it to scroll it (the other tables hold buttons).
+                    <div class="grid-wrap" tabindex="0" role="region"
+                        aria-label={format!("statements of {}", visible(path))}>
+                        <table class="grid steps">
+                            <thead><tr><th>{"Line"}</th><th>{"Direction"}</th><th>{"Statement"}</th><th>{"Lock"}</th></tr></thead>
+                            <tbody>{for steps}</tbody>
+                        </table>
+                    </div>
                 }
             </details>
         }

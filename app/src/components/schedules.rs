@@ -88,14 +88,16 @@ pub fn Schedules(props: &Props) -> Html {
     html! {
         <section class="schedules" data-testid="schedules" aria-label="scheduled tasks">
             {timeline(props)}
-            <table class="grid">
-                <thead><tr>
-                    <th>{"Severity"}</th><th>{"Kind"}</th><th>{"When"}</th>
-                    <th>{format!("Next run ({})", tz.name())}</th><th>{"Window"}</th>
-                    <th>{"User"}</th><th>{"Command"}</th><th>{"Source"}</th>
-                </tr></thead>
-                <tbody>{for rows}</tbody>
-            </table>
+            <div class="grid-wrap">
+                <table class="grid">
+                    <thead><tr>
+                        <th>{"Severity"}</th><th>{"Kind"}</th><th>{"When"}</th>
+                        <th>{format!("Next run ({})", tz.name())}</th><th>{"Window"}</th>
+                        <th>{"User"}</th><th>{"Command"}</th><th>{"Source"}</th>
+                    </tr></thead>
+                    <tbody>{for rows}</tbody>
+                </table>
+            </div>
         </section>
     }
 }

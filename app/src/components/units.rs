@@ -94,19 +94,23 @@ pub fn Units(props: &Props) -> Html {
         <section class="units" data-testid="units" aria-label="systemd units">
             if !missing.is_empty() {
                 <h3>{format!("Referred to but not shipped ({})", missing.len())}</h3>
-                <table class="grid">
-                    <thead><tr><th>{"Severity"}</th><th>{"Unit"}</th><th>{"How"}</th><th>{"Likely meant"}</th><th>{"Where"}</th></tr></thead>
-                    <tbody>{for missing_rows}</tbody>
-                </table>
+                <div class="grid-wrap">
+                    <table class="grid">
+                        <thead><tr><th>{"Severity"}</th><th>{"Unit"}</th><th>{"How"}</th><th>{"Likely meant"}</th><th>{"Where"}</th></tr></thead>
+                        <tbody>{for missing_rows}</tbody>
+                    </table>
+                </div>
             }
             <h3>{format!("Shipped ({})", shipped.len())}</h3>
             if shipped.is_empty() {
                 <p class="muted small">{"The package ships no unit files."}</p>
             } else {
-                <table class="grid">
-                    <thead><tr><th>{"Unit"}</th><th>{"Type"}</th><th>{"Referred to by"}</th><th>{"Shipped at"}</th></tr></thead>
-                    <tbody>{for shipped_rows}</tbody>
-                </table>
+                <div class="grid-wrap">
+                    <table class="grid">
+                        <thead><tr><th>{"Unit"}</th><th>{"Type"}</th><th>{"Referred to by"}</th><th>{"Shipped at"}</th></tr></thead>
+                        <tbody>{for shipped_rows}</tbody>
+                    </table>
+                </div>
             }
         </section>
     }
