@@ -64,8 +64,12 @@ replay!(
     migration_dsl,
     units,
     endpoints,
-    credentials,
 );
+
+#[test]
+fn credentials() {
+    replay("credentials", scanner_core::fuzz::credentials);
+}
 
 #[test]
 fn profile() {

@@ -323,15 +323,33 @@ fn search(
     out: &mut Vec<Candidate>,
 ) {
     let Some(hay) = text.get(a..b) else { return };
-    for caps in rule.regex.captures_iter(hay) {
+    let mut at = 0;
+    while at <= hay.len() {
         if out.len() >= MAX_CANDIDATES {
             return;
         }
+        let Some(caps) = rule.regex.captures_at(hay, at) else {
+            return;
+        };
+        let whole = caps.get(0).map_or((at, at), |m| (m.start(), m.end()));
         // Alternatives (`'x'|"x"|x`) put the secret in different groups: the first group from
         // `secret_group` on that took part is the secret.
-        let Some(g) = (rule.secret_group..caps.len()).find_map(|i| caps.get(i)) else {
-            continue;
+        let g = (rule.secret_group..caps.len()).find_map(|i| caps.get(i));
+        // The next search starts where the secret ends, not where the match does: what a rule
+        // reads after the secret (a URL's host) may hold the start of the next secret
+        // (`postgres://a:s1@hostpostgres://a:s2@host`).
+        let resume = g.map_or(whole.1, |g| g.end());
+        at = if resume > whole.0 {
+            resume
+        } else {
+            // An empty match or secret at the match's start: one character on.
+            whole.0
+                + hay
+                    .get(whole.0..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8)
         };
+        let Some(g) = g else { continue };
         let secret = g.as_str();
         if secret.trim().is_empty() || !accept(rule, secret) {
             continue;

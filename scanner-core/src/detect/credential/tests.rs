@@ -272,6 +272,20 @@ fn other_detectors_can_mask_their_evidence() {
     assert_eq!(mask_secrets("x", "nothing here"), "nothing here");
 }
 
+/// A match's trailing context (the first URL's host runs into the second URL's scheme) does
+/// not hide the secret after it (found by the `credentials` fuzz target: masking twice masked
+/// more).
+#[test]
+fn a_secret_right_after_a_match_is_masked_too() {
+    let glued = "u=postgres://app:Kq9vL.Xm2w4rTz8@db01.exapostgres://app:Zt5!mW8qLx.p3@db02.exa";
+    let once = mask_secrets("conf/app.properties", glued);
+    assert_eq!(
+        once,
+        "u=postgres://app:Kq********** (15)@db01.exapostgres://app:Zt********** (13)@db02.exa"
+    );
+    assert_eq!(mask_secrets("conf/app.properties", &once), once);
+}
+
 #[test]
 fn secrets_in_docstrings_and_comments_are_low() {
     let text = "def refresh():\n    \"\"\"Returns {'access_token': 'Kq7vR2mXw9Lp'}.\"\"\"\n    TOKEN = 'Zt4nB8cQy1Hs'\n    # old: api_key = 'Pw3xL9dVm5Rt'\n";
