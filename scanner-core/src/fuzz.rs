@@ -100,15 +100,20 @@ fn schedules() -> detect::schedule::Schedules {
     detect::schedule::Schedules::new(settings(), now())
 }
 
-/// `data` at each path in turn through one fresh schedules detector, then its `finish`.
-fn schedule_files(paths: &[&str], data: &[u8]) -> Vec<NewFinding> {
-    let mut d = schedules();
+/// `data` as the text of a file at each path in turn through one detector, then its `finish`
+/// (which pairs, chains and evaluates what the files gave it).
+fn text_files(d: &mut dyn Detector, paths: &[&str], data: &[u8]) -> Vec<NewFinding> {
     let mut out = Vec::new();
     for path in paths {
-        feed(&mut d, path, data, &mut out);
+        feed(d, path, data, &mut out);
     }
     d.finish(&mut out);
     out
+}
+
+/// `data` at each path in turn through one fresh schedules detector, then its `finish`.
+fn schedule_files(paths: &[&str], data: &[u8]) -> Vec<NewFinding> {
+    text_files(&mut schedules(), paths, data)
 }
 
 /// The whole scan: `data` as a package (ZIP, tar, gzip, nested), then its JSON report.
@@ -178,12 +183,15 @@ pub fn quartz_spring(data: &[u8]) {
 /// SQL migrations: a Flyway forward and undo pair (split, dialect, squawk, the scanner's own
 /// checks, pairing), and a golang-migrate up file.
 pub fn sql_migration(data: &[u8]) {
-    let mut d = detect::migration::Migrations::new(settings());
-    let mut out = Vec::new();
-    feed(&mut d, "db/migration/V1__fuzz.sql", data, &mut out);
-    feed(&mut d, "db/migration/U1__fuzz.sql", data, &mut out);
-    feed(&mut d, "migrations/000001_fuzz.up.sql", data, &mut out);
-    d.finish(&mut out);
+    text_files(
+        &mut detect::migration::Migrations::new(settings()),
+        &[
+            "db/migration/V1__fuzz.sql",
+            "db/migration/U1__fuzz.sql",
+            "migrations/000001_fuzz.up.sql",
+        ],
+        data,
+    );
 }
 
 /// Kubernetes CronJobs, GitHub Actions workflows, Jenkins pipelines and job XML, and Celery beat
@@ -204,45 +212,42 @@ pub fn schedule_manifests(data: &[u8]) {
 /// Migration DSLs: a Liquibase changelog (XML and YAML), an Alembic revision, a Rails and a
 /// Django migration, through one migrations detector, then its pairing.
 pub fn migration_dsl(data: &[u8]) {
-    let mut d = detect::migration::Migrations::new(settings());
-    let mut out = Vec::new();
-    for path in [
-        "db/changelog/db.changelog-master.xml",
-        "db/changelog/changes.yaml",
-        "alembic/versions/1a2b3c4d5e6f_fuzz.py",
-        "db/migrate/20260101000000_fuzz.rb",
-        "shop/migrations/0002_fuzz.py",
-    ] {
-        feed(&mut d, path, data, &mut out);
-    }
-    d.finish(&mut out);
+    text_files(
+        &mut detect::migration::Migrations::new(settings()),
+        &[
+            "db/changelog/db.changelog-master.xml",
+            "db/changelog/changes.yaml",
+            "alembic/versions/1a2b3c4d5e6f_fuzz.py",
+            "db/migrate/20260101000000_fuzz.rb",
+            "shop/migrations/0002_fuzz.py",
+        ],
+        data,
+    );
 }
 
 /// Systemd units and what refers to them: a service, a timer, a drop-in and a shell script,
 /// then the shipped-against-referenced comparison.
 pub fn units(data: &[u8]) {
-    let mut d = detect::unit::Units::new(settings());
-    let mut out = Vec::new();
-    for path in [
-        "lib/systemd/system/fuzz.service",
-        "lib/systemd/system/fuzz.timer",
-        "etc/systemd/system/fuzz.service.d/override.conf",
-        "opt/acme/bin/restart.sh",
-    ] {
-        feed(&mut d, path, data, &mut out);
-    }
-    d.finish(&mut out);
+    text_files(
+        &mut detect::unit::Units::new(settings()),
+        &[
+            "lib/systemd/system/fuzz.service",
+            "lib/systemd/system/fuzz.timer",
+            "etc/systemd/system/fuzz.service.d/override.conf",
+            "opt/acme/bin/restart.sh",
+        ],
+        data,
+    );
 }
 
 /// Endpoints: URLs, connection strings, UNC paths, remote targets, hosts and IPs in a properties
 /// file, a shell script and a README (documentation class).
 pub fn endpoints(data: &[u8]) {
-    let mut d = detect::endpoint::Endpoints::new(settings());
-    let mut out = Vec::new();
-    for path in ["conf/app.properties", "opt/acme/bin/sync.sh", "README.md"] {
-        feed(&mut d, path, data, &mut out);
-    }
-    d.finish(&mut out);
+    text_files(
+        &mut detect::endpoint::Endpoints::new(settings()),
+        &["conf/app.properties", "opt/acme/bin/sync.sh", "README.md"],
+        data,
+    );
 }
 
 /// Credentials: every built-in rule over a config file, a script and the files whose rules are
@@ -250,8 +255,6 @@ pub fn endpoints(data: &[u8]) {
 /// text goes through. The error says when masking the masked text changes it again: a rule
 /// still recognised a secret in what was to be shown (the target turns it into a crash).
 pub fn credentials(data: &[u8]) -> Result<(), String> {
-    let mut d = detect::credential::Credentials::new(settings());
-    let mut out = Vec::new();
     let paths = [
         "conf/app.properties",
         "opt/acme/bin/sync.sh",
@@ -259,10 +262,11 @@ pub fn credentials(data: &[u8]) -> Result<(), String> {
         "root/.netrc",
         "etc/snmp/snmpd.conf",
     ];
-    for path in paths {
-        feed(&mut d, path, data, &mut out);
-    }
-    d.finish(&mut out);
+    text_files(
+        &mut detect::credential::Credentials::new(settings()),
+        &paths,
+        data,
+    );
     let (text, _) = text::decode(data, false);
     for path in paths {
         let once = detect::credential::mask_secrets(path, &text);
@@ -292,10 +296,7 @@ pub fn certificate(data: &[u8]) {
 fn config(format: Format, path: &str, data: &[u8]) {
     let (text, _) = text::decode(data, false);
     let _ = format.flatten(&text).names();
-    let mut d = detect::config::Configs::new(settings());
-    let mut out = Vec::new();
-    feed(&mut d, path, data, &mut out);
-    d.finish(&mut out);
+    text_files(&mut detect::config::Configs::new(settings()), &[path], data);
 }
 
 /// Java `.properties`.
